@@ -1,0 +1,3 @@
+from legitka.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""The student register: persistence (models, migrations) and the services around it."""

@@ -1,0 +1,44 @@
+"""SQLAlchemy models of the register. Alembic migrations in ``registry/migrations`` build them."""
+
+from legitka.registry.models.audit import AuditEvent
+from legitka.registry.models.base import Base
+from legitka.registry.models.declarations import (
+    Declaration,
+    DeclarationAcceptance,
+    DeclarationKind,
+)
+from legitka.registry.models.els import ElsCard, ElsRenewal
+from legitka.registry.models.fees import (
+    Charge,
+    Payment,
+    PaymentAllocation,
+    PaymentStatus,
+    StatementImport,
+)
+from legitka.registry.models.people import Person, PersonDataChange, PortalAccount
+from legitka.registry.models.photos import Photo
+from legitka.registry.models.studies import Study, StudyStatusChange
+from legitka.registry.models.university import Intake, University
+
+__all__ = [
+    "AuditEvent",
+    "Base",
+    "Charge",
+    "Declaration",
+    "DeclarationAcceptance",
+    "DeclarationKind",
+    "ElsCard",
+    "ElsRenewal",
+    "Intake",
+    "Payment",
+    "PaymentAllocation",
+    "PaymentStatus",
+    "Person",
+    "PersonDataChange",
+    "Photo",
+    "PortalAccount",
+    "StatementImport",
+    "Study",
+    "StudyStatusChange",
+    "University",
+]
