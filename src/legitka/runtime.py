@@ -24,7 +24,9 @@ class Runtime:
         self.engine.dispose()
 
 
-def open_runtime(settings: Settings, *, clock: Clock | None = None, upgrade: bool = True) -> Runtime:
+def open_runtime(
+    settings: Settings, *, clock: Clock | None = None, upgrade: bool = True
+) -> Runtime:
     """Connect to the configured database, migrating it to the newest schema first."""
     url = settings.effective_database_url
     if upgrade:

@@ -10,8 +10,20 @@ from legitka.clock import Clock
 from legitka.registry.models import AuditEvent
 
 FORBIDDEN_DETAIL_KEYS = frozenset(
-    {"pesel", "given_names", "family_name", "name", "birth_date", "email", "photo", "image",
-     "account_number", "counterparty", "old_value", "new_value"}
+    {
+        "pesel",
+        "given_names",
+        "family_name",
+        "name",
+        "birth_date",
+        "email",
+        "photo",
+        "image",
+        "account_number",
+        "counterparty",
+        "old_value",
+        "new_value",
+    }
 )
 
 

@@ -1,7 +1,7 @@
 """initial register
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-22
 
 Policy: migrations never lose data. A column is added nullable or with a server default; a removal
@@ -14,7 +14,6 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-
 
 revision: str = '0001'
 down_revision: str | None = None
