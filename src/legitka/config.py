@@ -72,11 +72,7 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
-        config_file = os.environ.get(CONFIG_ENV)
-        if config_file:
-            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(config_file)))
-        return tuple(sources)
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
 
     @property
     def effective_database_url(self) -> str:
@@ -99,17 +95,31 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     """
     from pydantic import ValidationError
 
+    if config_file is None and os.environ.get(CONFIG_ENV):
+        config_file = Path(os.environ[CONFIG_ENV])
+    settings_cls = Settings
     if config_file is not None:
         if not config_file.is_file():
             raise InvalidInput(
-                "config_not_found", f"The configuration file {config_file} does not exist.",
+                "config_not_found",
+                f"The configuration file {config_file} does not exist.",
                 field="config",
             )
-        os.environ[CONFIG_ENV] = str(config_file)
+        settings_cls = type(
+            "FileSettings",
+            (Settings,),
+            {"model_config": {**Settings.model_config, "toml_file": config_file}},
+        )
     clean = {k: v for k, v in overrides.items() if v is not None}
     try:
-        return Settings(**clean)
-    except ValidationError as exc:
+        return settings_cls(**clean)
+    except (ValidationError, ValueError) as exc:
+        if not isinstance(exc, ValidationError):
+            raise InvalidInput(
+                "invalid_config_file",
+                f"The configuration file cannot be read: {exc}",
+                field="config",
+            ) from None
         first = exc.errors()[0]
         name = ".".join(str(p) for p in first["loc"]) or "configuration"
         raise InvalidInput(
