@@ -28,10 +28,15 @@ def nrb_check_digits(bban: str) -> str:
     return str(stdnum_iban.calc_check_digits("PL00" + bban))
 
 
+def _ascii_digits(text: str) -> bool:
+    # str.isdigit() also accepts other scripts' digits and superscripts, which int() rejects
+    return text.isascii() and text.isdigit()
+
+
 def validate_prefix(prefix: str, *, field: str = "account_prefix") -> str:
     """Check a university's account prefix: a valid sort code plus client digits."""
     compact = prefix.replace(" ", "")
-    if not compact.isdigit() or not 8 <= len(compact) <= _BBAN_LENGTH - MIN_SERIAL_DIGITS:
+    if not _ascii_digits(compact) or not 8 <= len(compact) <= _BBAN_LENGTH - MIN_SERIAL_DIGITS:
         raise InvalidInput(
             "invalid_account_prefix",
             f"The account prefix must be 8 to {_BBAN_LENGTH - MIN_SERIAL_DIGITS} digits "
@@ -57,7 +62,7 @@ def individual_account(prefix: str, serial: int) -> str:
             f"Serial {serial} does not fit the {width} digits the prefix leaves for students.",
             field="serial",
         )
-    bban = compact + str(serial).zfill(width)
+    bban = compact + f"{serial:0{width}d}"
     return nrb_check_digits(bban) + bban
 
 
@@ -65,7 +70,7 @@ def validate_account(value: str, *, field: str = "account") -> str:
     """Return the 26-digit NRB for an NRB or a ``PL`` IBAN, or raise saying what is wrong."""
     compact = value.replace(" ", "").replace("-", "").upper()
     compact = compact.removeprefix("PL")
-    if not compact.isdigit() or len(compact) != NRB_LENGTH:
+    if not _ascii_digits(compact) or len(compact) != NRB_LENGTH:
         raise InvalidInput(
             "invalid_account_format",
             f"A Polish account number has 26 digits (optionally after PL); got '{value}'.",

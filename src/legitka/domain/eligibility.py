@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from legitka.domain.els import ENDED, IN_PRODUCTION, ElsCardStatus
+from legitka.domain.els import ElsCardStatus
 from legitka.domain.semesters import semester_at
 from legitka.domain.studies import (
     ELIGIBLE_LEVELS,
@@ -131,12 +131,27 @@ CHECK_MESSAGES: dict[tuple[str, str], str] = {
         "You have no plastic student ID card (ELS): take the oath, pay the card fee and "
         "collect the card from the dean's office."
     ),
-    ("no_els", "in-production"): N_(
-        "Your plastic card {number} is being made ({status}): collect it from the dean's office, "
+    ("no_els", ElsCardStatus.APPLIED.value): N_(
+        "Your application for a plastic card ({number}) is recorded: collect the card from the "
+        "dean's office when it is printed, then order the mLegitymacja."
+    ),
+    ("no_els", ElsCardStatus.PRINTING.value): N_(
+        "Your plastic card {number} is being printed: collect it from the dean's office, "
         "then order the mLegitymacja."
     ),
-    ("no_els", "ended"): N_(
-        "Your plastic card {number} is no longer valid ({status}): apply for a duplicate."
+    ("no_els", ElsCardStatus.READY_TO_COLLECT.value): N_(
+        "Your plastic card {number} is ready: collect it from the dean's office, "
+        "then order the mLegitymacja."
+    ),
+    ("no_els", ElsCardStatus.LOST.value): N_(
+        "Your plastic card {number} was reported lost: apply for a duplicate."
+    ),
+    ("no_els", ElsCardStatus.CANCELLED.value): N_(
+        "Your plastic card {number} was cancelled: apply for a new card at the dean's office."
+    ),
+    ("no_els", ElsCardStatus.REPLACED.value): N_(
+        "Your plastic card {number} was replaced by a duplicate that is not active yet: "
+        "collect the duplicate from the dean's office."
     ),
     ("els_not_renewed", "ok"): N_("Your plastic card is valid until {valid_until}."),
     ("els_not_renewed", "expired"): N_(
@@ -224,17 +239,16 @@ def _card_checks(card: CardFacts | None, today: dt.date) -> list[Check]:
     params = {"number": card.number, "status": card.status.value}
     if card.status is ElsCardStatus.ACTIVE:
         checks = [Check("no_els", True, params=params)]
-    elif card.status in IN_PRODUCTION:
-        checks = [Check("no_els", False, "in-production", params)]
     else:
-        assert card.status in ENDED
-        checks = [Check("no_els", False, "ended", params)]
+        checks = [Check("no_els", False, card.status.value, params)]
 
     if card.valid_until is None:
         checks.append(Check("els_not_renewed", False, "never"))
     elif card.valid_until < today:
         checks.append(
-            Check("els_not_renewed", False, "expired", {"valid_until": card.valid_until.isoformat()})
+            Check(
+                "els_not_renewed", False, "expired", {"valid_until": card.valid_until.isoformat()}
+            )
         )
     else:
         checks.append(

@@ -96,6 +96,15 @@ class Requirement:
     code: str
     ok: bool
     params: dict[str, str]
+    variant: str = ""
+
+    @property
+    def message(self) -> str:
+        """The English message (a msgid of the catalogs), not yet formatted."""
+        if self.variant == "no-deadline":
+            return ELS_FEE_NO_DEADLINE
+        met, unmet = ELS_MESSAGES[self.code]
+        return met if self.ok else unmet
 
 
 # (message when the condition holds, message when it does not)
@@ -121,6 +130,9 @@ ELS_MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+ELS_FEE_NO_DEADLINE = N_("Pay the card fee of {amount} to your individual account {account}.")
+
+
 @dataclass(frozen=True)
 class FeeState:
     amount: str
@@ -141,5 +153,6 @@ def els_conditions(oath_taken: bool, fee: FeeState | None, today: dt.date) -> li
     }
     overdue = not fee.settled and fee.deadline is not None and today > fee.deadline
     code = "els_fee_overdue" if overdue else "els_fee_not_paid"
-    result.append(Requirement(code, fee.settled, params))
+    variant = "no-deadline" if fee.deadline is None and not fee.settled else ""
+    result.append(Requirement(code, fee.settled, params, variant))
     return result

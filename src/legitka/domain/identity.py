@@ -18,10 +18,16 @@ def validate_pesel(value: str, *, birth_date: dt.date | None = None, field: str 
     When ``birth_date`` is given the PESEL must encode that date.
     """
     number = stdnum_pesel.compact(value)
-    if not number.isdigit() or len(number) != 11:
+    if len(number) != 11:
         raise InvalidInput(
             "invalid_pesel_format",
             f"A PESEL has exactly 11 digits; got {len(number)} characters.",
+            field=field,
+        )
+    if not _ascii_digits(number):
+        raise InvalidInput(
+            "invalid_pesel_format",
+            "A PESEL has only the digits 0-9; remove any letters or other characters.",
             field=field,
         )
     try:
@@ -48,6 +54,11 @@ def validate_pesel(value: str, *, birth_date: dt.date | None = None, field: str 
                 field=field,
             )
     return str(number)
+
+
+def _ascii_digits(text: str) -> bool:
+    # str.isdigit() also accepts other scripts' digits and superscripts, which int() rejects
+    return text.isascii() and text.isdigit()
 
 
 def pesel_birth_date(number: str) -> dt.date:

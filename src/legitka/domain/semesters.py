@@ -9,6 +9,7 @@ emergency extension (e.g. 60 days) when the rector decides so.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -17,6 +18,9 @@ from legitka.domain.errors import InvalidInput
 
 EMERGENCY_EXTENSION_DAYS = 60
 SUMMER_STARTS = (2, 15)
+# The academic years a four-digit code can name whose dates (and the next semester's) all exist.
+MIN_YEAR = 1000
+MAX_YEAR = 9997
 
 
 class SemesterKind(StrEnum):
@@ -24,12 +28,24 @@ class SemesterKind(StrEnum):
     SUMMER = "summer"
 
 
-@dataclass(frozen=True, order=True)
+@functools.total_ordering
+@dataclass(frozen=True)
 class Semester:
-    """A semester of the academic year that starts in October of ``year``."""
+    """A semester of the academic year that starts in October of ``year``.
+
+    Semesters compare in time order: winter 2026/27, then summer 2026/27, then winter 2027/28.
+    """
 
     year: int
     kind: SemesterKind
+
+    def _key(self) -> tuple[int, int]:
+        return (self.year, 0 if self.kind is SemesterKind.WINTER else 1)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Semester):
+            return NotImplemented
+        return self._key() < other._key()
 
     @property
     def code(self) -> str:
@@ -56,7 +72,7 @@ class Semester:
 
     @classmethod
     def parse(cls, code: str, *, field: str = "semester") -> Semester:
-        match = re.fullmatch(r"(\d{4})([ZLzl])", code.strip())
+        match = re.fullmatch(r"([0-9]{4})([ZLzl])", code.strip())
         if not match:
             raise InvalidInput(
                 "invalid_semester",
@@ -64,7 +80,15 @@ class Semester:
                 field=field,
             )
         kind = SemesterKind.WINTER if match.group(2).upper() == "Z" else SemesterKind.SUMMER
-        return cls(int(match.group(1)), kind)
+        year = int(match.group(1))
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise InvalidInput(
+                "invalid_semester",
+                f"'{code}' names the academic year {year}/{year + 1}: write a year from "
+                f"{MIN_YEAR} to {MAX_YEAR}, e.g. 2026Z.",
+                field=field,
+            )
+        return cls(year, kind)
 
 
 def semester_at(day: dt.date) -> Semester:
@@ -83,7 +107,7 @@ def effective_validity(valid_until: dt.date, emergency_extension_days: int = 0) 
 
 def hologram_number(university_code: str, serial: int) -> str:
     """A hologram sticker number: the 3-digit university code and a 5-digit serial."""
-    if not re.fullmatch(r"\d{3}", university_code):
+    if not re.fullmatch(r"[0-9]{3}", university_code):
         raise InvalidInput(
             "invalid_hologram_code",
             "The university's hologram code has exactly 3 digits.",
@@ -100,7 +124,7 @@ def hologram_number(university_code: str, serial: int) -> str:
 
 def validate_hologram(number: str, university_code: str, *, field: str = "hologram") -> str:
     compact = number.replace(" ", "").replace("-", "")
-    if not re.fullmatch(r"\d{8}", compact):
+    if not re.fullmatch(r"[0-9]{8}", compact):
         raise InvalidInput(
             "invalid_hologram",
             f"A hologram number has 8 digits (3-digit university code + 5-digit serial); "

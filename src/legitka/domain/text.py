@@ -8,5 +8,5 @@ the catalogs in ``legitka.i18n``. Placeholders use ``str.format`` names: ``{dead
 from __future__ import annotations
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+def N_(message: str) -> str:
     return message

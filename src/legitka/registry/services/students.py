@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from legitka.clock import Clock, local_today
 from legitka.domain.accounts import format_nrb
 from legitka.domain.eligibility import CardFacts, Eligibility, StudentFacts, evaluate
-from legitka.domain.els import ELS_MESSAGES, FeeState, Requirement, card_valid_until, els_conditions
+from legitka.domain.els import FeeState, Requirement, card_valid_until, els_conditions
 from legitka.domain.errors import NotFound
 from legitka.domain.money import format_pln
 from legitka.i18n import translate
@@ -106,11 +106,10 @@ def eligibility_json(result: Eligibility, locale: str) -> dict[str, Any]:
 
 
 def requirement_json(req: Requirement, locale: str) -> dict[str, Any]:
-    ok_text, fail_text = ELS_MESSAGES[req.code]
     return {
         "code": req.code,
         "ok": req.ok,
-        "message": translate(ok_text if req.ok else fail_text, locale, req.params),
+        "message": translate(req.message, locale, req.params),
     }
 
 
