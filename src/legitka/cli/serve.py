@@ -1,0 +1,101 @@
+"""``legitka serve``: migrate the database, then serve every web surface with uvicorn."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.text import Text
+
+from legitka import __version__
+from legitka.cli.common import (
+    ConfigOption,
+    DatabaseUrlOption,
+    DataDirOption,
+    connect,
+    console,
+    load,
+    safe_url,
+)
+from legitka.config import Settings
+from legitka.domain.errors import InvalidInput
+from legitka.runtime import Runtime
+from legitka.web import create_app
+
+DEMO_DATA_DIR = Path("data/demo")
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
+
+HostOption = Annotated[
+    str | None, typer.Option("--host", help="Address to listen on (default 127.0.0.1).")
+]
+PortOption = Annotated[
+    int | None, typer.Option("--port", help="Port to listen on (default 8000).", min=1, max=65535)
+]
+DemoOption = Annotated[
+    bool,
+    typer.Option(
+        "--demo",
+        help="Create the demo universities, students and accounts, then serve them "
+        "(data dir defaults to data/demo).",
+    ),
+]
+
+
+def demo_settings(settings: Settings) -> Settings:
+    """With the demo on, the data dir defaults to ``data/demo`` (unless one was chosen)."""
+    if settings.demo and "data_dir" not in settings.model_fields_set:
+        return settings.model_copy(update={"data_dir": DEMO_DATA_DIR})
+    return settings
+
+
+def prepare_demo(runtime: Runtime) -> None:
+    """Create the demo data when it is missing (``legitka.demo`` is imported only for the demo)."""
+    from legitka.demo import ensure_demo
+
+    ensure_demo(runtime)
+
+
+def serve(
+    host: HostOption = None,
+    port: PortOption = None,
+    demo: DemoOption = False,
+    database_url: DatabaseUrlOption = None,
+    data_dir: DataDirOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Serve legitka on http://HOST:PORT, migrating the database first."""
+    settings = demo_settings(
+        load(config, database_url, data_dir, host=host, port=port, demo=True if demo else None)
+    )
+    log_level = settings.log_level.lower()
+    if log_level not in LOG_LEVELS:
+        raise InvalidInput(
+            "invalid_setting",
+            f"Setting 'log_level' is wrong: '{settings.log_level}' is not one of "
+            f"{', '.join(LOG_LEVELS)} (LEGITKA_LOG_LEVEL or the TOML file).",
+            field="log_level",
+        )
+    logging.basicConfig(level=log_level.upper() if log_level != "trace" else "DEBUG")
+    runtime = connect(settings)
+    try:
+        if settings.demo:
+            prepare_demo(runtime)
+        app = create_app(runtime)
+        console.print(
+            Text.assemble(
+                ("legitka ", "bold"),
+                __version__,
+                " serving ",
+                (settings.effective_base_url, "bold green"),
+                f"  (database {safe_url(settings.effective_database_url)}; Ctrl+C stops)",
+            ),
+            soft_wrap=True,
+        )
+        if settings.demo:
+            console.print("Demo accounts: legitka demo accounts", soft_wrap=True, highlight=False)
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level=log_level)
+    finally:
+        runtime.close()

@@ -1,0 +1,95 @@
+"""The ASGI application: start page, health check, static files and the error contract."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import select, text
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from legitka import __version__
+from legitka.domain.eligibility import Policy
+from legitka.domain.text import N_
+from legitka.i18n import translate
+from legitka.registry.models import University
+from legitka.runtime import Runtime
+from legitka.web.deps import LocaleDep, RuntimeDep, SessionDep
+from legitka.web.errors import (
+    Problem,
+    install_error_handlers,
+    problem_response,
+    problem_type,
+    status_title,
+)
+from legitka.web.i18n import render
+
+logger = logging.getLogger("legitka.web")
+
+STATIC = Path(__file__).parent / "static"
+
+POLICY_LABELS: dict[Policy, str] = {
+    Policy.ELS_LINKED: N_("Mobile ID linked to the plastic card (ELS)"),
+    Policy.PESEL: N_("Mobile ID for every student with a PESEL"),
+}
+DATABASE_UNAVAILABLE = N_("The database does not answer; please try again later.")
+
+router = APIRouter()
+
+
+@router.get("/", include_in_schema=False)
+def index(request: Request, session: SessionDep, locale: LocaleDep) -> Response:
+    """The start page: the universities served here, each linking to its own pages."""
+    universities = sorted(
+        session.scalars(select(University)), key=lambda u: u.name(locale).casefold()
+    )
+    rows = [
+        {
+            "slug": university.slug,
+            "name": university.name(locale),
+            "policy": translate(POLICY_LABELS[university.policy], locale),
+        }
+        for university in universities
+    ]
+    return render(request, "index.html", {"universities": rows})
+
+
+@router.get("/healthz", tags=["operations"])
+def healthz(runtime: RuntimeDep, locale: LocaleDep) -> Response:
+    """Liveness and database check for load balancers and monitoring."""
+    try:
+        with runtime.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        logger.warning("health check: database unavailable (%s)", type(exc).__name__)
+        problem = Problem(
+            status=503,
+            code="database_unavailable",
+            title=status_title(503, locale),
+            detail=translate(DATABASE_UNAVAILABLE, locale),
+            type=problem_type("database_unavailable"),
+        )
+        return problem_response(problem, {"Cache-Control": "no-store"})
+    body: dict[str, Any] = {"status": "ok", "database": "ok", "version": __version__}
+    return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+
+def create_app(runtime: Runtime) -> FastAPI:
+    """The web application serving ``runtime``'s database."""
+    app = FastAPI(
+        title="legitka",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.runtime = runtime
+    install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(router)
+    return app
