@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from legitka.clock import FixedClock
@@ -68,8 +69,9 @@ def postgres_database() -> Iterator[str]:
         admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(text("SELECT 1"))
-    except Exception as exc:  # noqa: BLE001 - any failure to connect means: no server here
-        skip_group("postgresql", f"no PostgreSQL server at {POSTGRES_ADMIN_URL} ({type(exc).__name__})")
+    except (OperationalError, OSError) as exc:
+        where = POSTGRES_ADMIN_URL.rsplit("@", 1)[-1]
+        skip_group("postgresql", f"no PostgreSQL server at {where} ({type(exc).__name__})")
     name = f"legitka_test_{uuid.uuid4().hex[:10]}"
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))

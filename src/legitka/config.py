@@ -97,7 +97,7 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
 
     if config_file is None and os.environ.get(CONFIG_ENV):
         config_file = Path(os.environ[CONFIG_ENV])
-    settings_cls = Settings
+    settings_cls: type[Settings] = Settings
     if config_file is not None:
         if not config_file.is_file():
             raise InvalidInput(
@@ -105,11 +105,12 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
                 f"The configuration file {config_file} does not exist.",
                 field="config",
             )
-        settings_cls = type(
-            "FileSettings",
-            (Settings,),
-            {"model_config": {**Settings.model_config, "toml_file": config_file}},
-        )
+
+
+        class FileSettings(Settings):
+            model_config = SettingsConfigDict(**{**Settings.model_config, "toml_file": config_file})
+
+        settings_cls = FileSettings
     clean = {k: v for k, v in overrides.items() if v is not None}
     try:
         return settings_cls(**clean)

@@ -90,7 +90,7 @@ def test_bad_change_is_refused_and_changes_nothing(sessions, clock):
     with transaction(sessions) as s:
         uni = builders.university(s, clock)
         builders.student(s, clock, uni)
-    with pytest.raises(InvalidInput) as err, transaction(sessions) as s:
+    with pytest.raises(InvalidInput) as err, transaction(sessions) as s:  # noqa: PT012
         person = s.scalar(select(Person))
         people.change_personal_data(s, clock, person, actor="x", family_name="Kowal",
                                     pesel="02270803625")
