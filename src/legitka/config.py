@@ -21,6 +21,7 @@ from pydantic_settings import (
 from legitka.domain.errors import InvalidInput
 
 CONFIG_ENV = "LEGITKA_CONFIG"
+DEMO_DATA_DIR = Path("data/demo")
 
 
 class Settings(BaseSettings):
@@ -106,14 +107,13 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
                 field="config",
             )
 
-
         class FileSettings(Settings):
             model_config = SettingsConfigDict(**{**Settings.model_config, "toml_file": config_file})
 
         settings_cls = FileSettings
     clean = {k: v for k, v in overrides.items() if v is not None}
     try:
-        return settings_cls(**clean)
+        settings = settings_cls(**clean)
     except (ValidationError, ValueError) as exc:
         if not isinstance(exc, ValidationError):
             raise InvalidInput(
@@ -128,3 +128,7 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
             f"Setting '{name}' is wrong: {first['msg']} (LEGITKA_{name.upper()} or the TOML file).",
             field=name,
         ) from None
+    if settings.demo and "data_dir" not in settings.model_fields_set:
+        # The demo keeps its own database, apart from any real register in ./data.
+        settings = settings.model_copy(update={"data_dir": DEMO_DATA_DIR})
+    return settings

@@ -14,8 +14,7 @@ from typer.testing import CliRunner
 
 from legitka import __version__
 from legitka.cli import app
-from legitka.cli.serve import DEMO_DATA_DIR, demo_settings
-from legitka.config import load_settings
+from legitka.config import DEMO_DATA_DIR, load_settings
 
 runner = CliRunner()
 
@@ -60,14 +59,14 @@ def test_serve_answers_healthz(tmp_path):
 
 def test_demo_data_dir_defaults_to_data_demo(monkeypatch):
     monkeypatch.delenv("LEGITKA_DATA_DIR", raising=False)
-    assert demo_settings(load_settings(demo=True)).data_dir == DEMO_DATA_DIR
-    assert demo_settings(load_settings()).data_dir == Path("data")
+    assert load_settings(demo=True).data_dir == DEMO_DATA_DIR
+    assert load_settings().data_dir == Path("data")
 
 
 def test_demo_keeps_a_chosen_data_dir(monkeypatch, tmp_path):
-    assert demo_settings(load_settings(demo=True, data_dir=tmp_path)).data_dir == tmp_path
+    assert load_settings(demo=True, data_dir=tmp_path).data_dir == tmp_path
     monkeypatch.setenv("LEGITKA_DATA_DIR", str(tmp_path / "env"))
-    assert demo_settings(load_settings(demo=True)).data_dir == tmp_path / "env"
+    assert load_settings(demo=True).data_dir == tmp_path / "env"
 
 
 def test_bad_setting_is_a_coded_error(tmp_path):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -20,12 +19,10 @@ from legitka.cli.common import (
     load,
     safe_url,
 )
-from legitka.config import Settings
 from legitka.domain.errors import InvalidInput
 from legitka.runtime import Runtime
 from legitka.web import create_app
 
-DEMO_DATA_DIR = Path("data/demo")
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 
 HostOption = Annotated[
@@ -44,13 +41,6 @@ DemoOption = Annotated[
 ]
 
 
-def demo_settings(settings: Settings) -> Settings:
-    """With the demo on, the data dir defaults to ``data/demo`` (unless one was chosen)."""
-    if settings.demo and "data_dir" not in settings.model_fields_set:
-        return settings.model_copy(update={"data_dir": DEMO_DATA_DIR})
-    return settings
-
-
 def prepare_demo(runtime: Runtime) -> None:
     """Create the demo data when it is missing (``legitka.demo`` is imported only for the demo)."""
     from legitka.demo import ensure_demo
@@ -67,8 +57,8 @@ def serve(
     config: ConfigOption = None,
 ) -> None:
     """Serve legitka on http://HOST:PORT, migrating the database first."""
-    settings = demo_settings(
-        load(config, database_url, data_dir, host=host, port=port, demo=True if demo else None)
+    settings = load(
+        config, database_url, data_dir, host=host, port=port, demo=True if demo else None
     )
     log_level = settings.log_level.lower()
     if log_level not in LOG_LEVELS:
