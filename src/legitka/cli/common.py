@@ -63,6 +63,15 @@ DataDirOption = Annotated[
     ),
 ]
 
+DemoOption = Annotated[
+    bool,
+    typer.Option(
+        "--demo",
+        help="Use the demo database (data/demo, as `legitka serve --demo`) unless a data dir or "
+        "a database URL is given.",
+    ),
+]
+
 DATABASE_UNAVAILABLE = (
     "Cannot use the database {url}: {reason}. Check --database-url (LEGITKA_DATABASE_URL) "
     "and that the database server is running."
@@ -134,9 +143,11 @@ def cli_runtime(
     data_dir: Path | None,
     *,
     upgrade: bool = True,
+    demo: bool = False,
 ) -> Iterator[Runtime]:
     """The runtime of one command, closed at the end of the block."""
-    runtime = connect(load(config, database_url, data_dir), upgrade=upgrade)
+    settings = load(config, database_url, data_dir, demo=True if demo else None)
+    runtime = connect(settings, upgrade=upgrade)
     try:
         yield runtime
     except OperationalError as exc:

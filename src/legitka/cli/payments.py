@@ -15,6 +15,7 @@ from legitka.cli.common import (
     ConfigOption,
     DatabaseUrlOption,
     DataDirOption,
+    DemoOption,
     cli_runtime,
     console,
 )
@@ -70,19 +71,16 @@ def import_command(
         bool,
         typer.Option("--dry-run", help="Show what the import would do and change nothing."),
     ] = False,
-    json_output: Annotated[
-        bool, typer.Option("--json", help="Print the report as JSON.")
-    ] = False,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     statement_format: Annotated[
         StatementFormat,
         typer.Option("--format", help="The file's format; auto recognises it from the content."),
     ] = StatementFormat.AUTO,
-    actor: Annotated[
-        str, typer.Option("--actor", help="Who imports, for the audit log.")
-    ] = "cli",
+    actor: Annotated[str, typer.Option("--actor", help="Who imports, for the audit log.")] = "cli",
     config: ConfigOption = None,
     database_url: DatabaseUrlOption = None,
     data_dir: DataDirOption = None,
+    demo: DemoOption = False,
 ) -> None:
     """Import a bank statement: settle the fees of the students whose accounts were credited.
 
@@ -90,10 +88,19 @@ def import_command(
     twice. Transfers to accounts of no student are listed for the dean's office.
     """
     data = read_statement(file)
-    with cli_runtime(config, database_url, data_dir) as runtime, runtime.sessions() as session:
+    with (
+        cli_runtime(config, database_url, data_dir, demo=demo) as runtime,
+        runtime.sessions() as session,
+    ):
         uni = get_university(session, university)
         report = import_statement(
-            session, runtime.clock, uni, file.name, data, actor=actor, dry_run=dry_run,
+            session,
+            runtime.clock,
+            uni,
+            file.name,
+            data,
+            actor=actor,
+            dry_run=dry_run,
             format=statement_format.value,
         )
         if not dry_run:
@@ -127,7 +134,8 @@ def print_report(report: ImportReport) -> None:
         table = Table(title="Payments settled", title_justify="left")
         for column in ("line", "album", "amount", "charges", "credit"):
             table.add_column(
-                column, justify="right" if column != "charges" else "left",
+                column,
+                justify="right" if column != "charges" else "left",
                 no_wrap=column != "charges",
             )
         for m in report.matched:
@@ -147,7 +155,8 @@ def print_report(report: ImportReport) -> None:
     if report.unmatched:
         table = Table(
             title="Unmatched transfers: check these and record them by hand",
-            title_justify="left", title_style="bold red",
+            title_justify="left",
+            title_style="bold red",
         )
         table.add_column("line", justify="right", no_wrap=True)
         table.add_column("booked on\namount", justify="right", no_wrap=True)
