@@ -55,3 +55,13 @@ def test_readme_links_point_to_files():
     assert links
     for link in links:
         assert (ROOT / link).exists(), f"README links to a missing file: {link}"
+
+
+def test_readme_lists_every_demo_account():
+    from legitka.demo.cases import CASES
+
+    text = README.read_text(encoding="utf-8")
+    for case in CASES:
+        row = f"| {case.university} | `{case.login}` | `{case.password}` | {case.album or '–'} |"
+        assert row in text, f"README's demo table lacks or misstates {case.login}"
+        assert case.summary_en in text, f"README's demo table lacks the situation of {case.login}"
