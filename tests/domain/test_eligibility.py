@@ -414,3 +414,12 @@ def test_seed_001_criterion_7_personal_data_unchanged_since_the_els_was_issued()
         student(card=card(data_unchanged=False)), "data_changed_since_els"
     )
     assert unmet.message.startswith("Your personal data changed after your card was issued")
+
+
+@pytest.mark.parametrize("policy", list(Policy))
+def test_the_published_conditions_are_the_checks_made(policy: Policy) -> None:
+    from legitka.domain.eligibility import CHECK_LABELS, POLICY_CHECKS
+
+    result = evaluate(student(policy=policy), TODAY)
+    assert tuple(c.code for c in result.checks) == POLICY_CHECKS[policy]
+    assert set(POLICY_CHECKS[policy]) <= set(CHECK_LABELS)

@@ -173,6 +173,31 @@ CHECK_MESSAGES: dict[tuple[str, str], str] = {
 }
 
 
+# What each condition asks for, in a few words: the list a university shows before anyone logs in.
+CHECK_LABELS: dict[str, str] = {
+    "level_not_eligible": N_("Studies that give the right to a student ID (not postgraduate)"),
+    "inactive_status": N_("Active student status"),
+    "no_pesel": N_("A PESEL number in the register"),
+    "no_album_number": N_("An album number"),
+    "no_approved_photo": N_("An approved photo"),
+    "no_els": N_("A plastic student ID card (ELS)"),
+    "els_not_renewed": N_("The plastic card renewed for the current semester"),
+    "data_changed_since_els": N_("Personal data unchanged since the plastic card was issued"),
+}
+
+_COMMON_CHECKS = (
+    "level_not_eligible",
+    "inactive_status",
+    "no_pesel",
+    "no_album_number",
+    "no_approved_photo",
+)
+POLICY_CHECKS: dict[Policy, tuple[str, ...]] = {
+    Policy.ELS_LINKED: (*_COMMON_CHECKS, "no_els", "els_not_renewed", "data_changed_since_els"),
+    Policy.PESEL: _COMMON_CHECKS,
+}
+
+
 def evaluate(facts: StudentFacts, today: dt.date) -> Eligibility:
     """Every condition of the student's university policy, each with its outcome."""
     checks: list[Check] = []

@@ -28,6 +28,7 @@ from legitka.web.errors import (
     status_title,
 )
 from legitka.web.i18n import render
+from legitka.web.university import router as university_router
 
 logger = logging.getLogger("legitka.web")
 
@@ -92,4 +93,5 @@ def create_app(runtime: Runtime) -> FastAPI:
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(router)
+    app.include_router(university_router)
     return app
