@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from tests.web.test_pages import add_university
-
 from legitka.domain.eligibility import Policy
+from tests.web.test_pages import add_university
 
 
 def test_els_linked_university_lists_all_seven_conditions(runtime, client):

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from legitka import __version__
-from legitka.cli import db, demo, payments, serve, students
+from legitka.cli import db, demo, payments, serve, students, universities
 from legitka.cli.common import CodedErrorGroup, console
 
 app = typer.Typer(
@@ -45,6 +45,7 @@ def _root(
 
 app.command(name="serve")(serve.serve)
 app.add_typer(db.app, name="db")
+app.add_typer(universities.app, name="universities")
 app.add_typer(students.app, name="students")
 app.add_typer(payments.app, name="payments")
 app.add_typer(demo.app, name="demo")

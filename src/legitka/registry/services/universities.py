@@ -73,6 +73,18 @@ def create_university(
     return university
 
 
+def parse_policy(value: str) -> Policy:
+    try:
+        return Policy(value)
+    except ValueError:
+        raise InvalidInput(
+            "invalid_policy",
+            f"'{value}' is not a policy: use els-linked (the mobile ID follows the plastic card) "
+            "or pesel (every student with a PESEL).",
+            field="policy",
+        ) from None
+
+
 def get_university(session: Session, slug: str) -> University:
     university = session.scalar(select(University).where(University.slug == slug))
     if university is None:
@@ -133,3 +145,68 @@ def get_intake(session: Session, university: University, code: str) -> Intake:
             field="intake",
         )
     return intake
+
+
+MAX_EMERGENCY_EXTENSION_DAYS = 366
+_UPDATABLE = (
+    "name_pl",
+    "name_en",
+    "policy",
+    "els_fee_grosze",
+    "duplicate_fee_grosze",
+    "emergency_extension_days",
+)
+
+
+def update_university(
+    session: Session, clock: Clock, university: University, *, actor: str, **changes: object
+) -> list[str]:
+    """Change a university's names, policy, fees or emergency extension; returns what changed."""
+    unknown = set(changes) - set(_UPDATABLE)
+    if unknown:
+        raise InvalidInput(
+            "unknown_field",
+            f"Cannot change {', '.join(sorted(unknown))}.",
+            field=sorted(unknown)[0],
+        )
+    for name in ("name_pl", "name_en"):
+        if name in changes and not str(changes[name]).strip():
+            raise InvalidInput("missing_value", f"{name} must not be empty.", field=name)
+    for name in ("els_fee_grosze", "duplicate_fee_grosze"):
+        value = changes.get(name)
+        if value is not None and (not isinstance(value, int) or value < 0):
+            raise InvalidInput("invalid_amount", "A fee is 0 zł or more.", field=name)
+    days = changes.get("emergency_extension_days")
+    if days is not None and (
+        not isinstance(days, int) or not 0 <= days <= MAX_EMERGENCY_EXTENSION_DAYS
+    ):
+        raise InvalidInput(
+            "invalid_emergency_extension",
+            f"The emergency extension is 0 to {MAX_EMERGENCY_EXTENSION_DAYS} days "
+            "(the rector's decision; 60 is usual).",
+            field="emergency_extension_days",
+        )
+    if "policy" in changes:
+        changes["policy"] = parse_policy(str(changes["policy"]))
+    changed = [n for n in _UPDATABLE if n in changes and getattr(university, n) != changes[n]]
+    for name in changed:
+        value = changes[name]
+        setattr(university, name, value.strip() if isinstance(value, str) else value)
+    if changed:
+        audit.record(
+            session,
+            clock,
+            actor=actor,
+            action="university.updated",
+            subject_type="university",
+            subject_id=university.id,
+            university_id=university.id,
+            fields=changed,
+            policy=university.policy.value,
+            emergency_extension_days=university.emergency_extension_days,
+        )
+    return changed
+
+
+def list_universities(session: Session) -> list[University]:
+    return list(session.scalars(select(University).order_by(University.slug)))
