@@ -48,3 +48,15 @@ def test_unknown_university_is_a_404_page_naming_it(runtime, client):
     assert "text/html" in page.headers["content-type"]
     assert "nope" in page.text
     assert "unknown_university" in page.text
+
+
+def test_unknown_university_is_explained_in_polish(runtime, client):
+    add_university(runtime, "pd", "Politechnika Demo", "Demo University of Technology")
+
+    page = client.get("/u/nope/", headers={"Accept-Language": "pl"})
+    problem = client.get("/u/nope/", headers={"Accept": "application/json"}).json()
+
+    assert page.status_code == 404
+    assert "Nie ma uczelni „nope”. Znane uczelnie: pd." in page.text
+    assert problem["code"] == "unknown_university"
+    assert problem["field"] == "university"

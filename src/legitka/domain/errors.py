@@ -1,12 +1,24 @@
 """Coded errors raised by the domain and the services.
 
 Every error carries a stable machine-readable ``code`` and a human ``message`` that says what is
-wrong and what to do. ``field`` names the input that caused it, when there is one.
+wrong and what to do. ``field`` names the input that caused it, when there is one. A message given
+as an English template marked with ``N_`` and its ``params`` (``"No album '{album}'"``, album=…) is
+translated on every surface; ``message`` is the filled-in English text.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+
+def fill(template: str, params: dict[str, Any]) -> str:
+    """``template`` with its ``{placeholders}`` filled; the template itself when they do not fit."""
+    if not params:
+        return template
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return template
 
 
 class LegitkaError(Exception):
@@ -24,9 +36,10 @@ class LegitkaError(Exception):
         status: int | None = None,
         **params: Any,
     ) -> None:
-        super().__init__(message)
+        self.template = message
+        self.message = fill(message, params)
+        super().__init__(self.message)
         self.code = code
-        self.message = message
         self.field = field
         self.params = params
         if status is not None:

@@ -120,7 +120,7 @@ def status_title(status: int, locale: str) -> str:
 def localized_message(exc: LegitkaError, locale: str) -> str:
     """The coded error's message in ``locale``; the English text when it cannot be filled in."""
     try:
-        return translate(exc.message, locale, exc.params or None)
+        return translate(exc.template, locale, exc.params or None)
     except (KeyError, IndexError, ValueError):
         return exc.message
 

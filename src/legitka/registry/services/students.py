@@ -13,6 +13,7 @@ from legitka.domain.eligibility import CardFacts, Eligibility, StudentFacts, eva
 from legitka.domain.els import FeeState, Requirement, card_valid_until, els_conditions
 from legitka.domain.errors import NotFound
 from legitka.domain.money import format_pln
+from legitka.domain.text import N_
 from legitka.i18n import translate
 from legitka.registry.models import (
     Charge,
@@ -36,9 +37,13 @@ def find_study(session: Session, university_slug: str, album_number: str) -> Stu
     if study is None:
         raise NotFound(
             "unknown_album",
-            f"No student with album number '{album_number}' at {university_slug}: "
-            "check the number or the university.",
+            N_(
+                "No student with album number '{album}' at {university}: check the number or the "
+                "university."
+            ),
             field="album",
+            album=album_number,
+            university=university_slug,
         )
     return study
 

@@ -10,6 +10,7 @@ from legitka.clock import Clock
 from legitka.domain.accounts import validate_prefix
 from legitka.domain.eligibility import Policy
 from legitka.domain.errors import Conflict, InvalidInput, NotFound
+from legitka.domain.text import N_
 from legitka.registry import audit
 from legitka.registry.models import Intake, University
 
@@ -91,8 +92,10 @@ def get_university(session: Session, slug: str) -> University:
         known = ", ".join(session.scalars(select(University.slug).order_by(University.slug)))
         raise NotFound(
             "unknown_university",
-            f"There is no university '{slug}'. Known universities: {known or 'none yet'}.",
+            N_("There is no university '{slug}'. Known universities: {known}."),
             field="university",
+            slug=slug,
+            known=known or "-",
         )
     return university
 
