@@ -13,7 +13,6 @@ from typer.testing import CliRunner
 from legitka.cli import app
 from legitka.cli.common import console
 from legitka.domain.fees import ChargeStatus
-from legitka.registry import migrate
 from legitka.registry.db import make_engine, session_factory, transaction
 from legitka.registry.models import Charge, Payment
 from legitka.registry.services import els
@@ -24,9 +23,8 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def database(tmp_path: Path, clock) -> str:
-    url = f"sqlite:///{tmp_path / 'legitka.sqlite3'}"
-    migrate.upgrade(url)
+def database(sqlite_url: str, clock) -> str:
+    url = sqlite_url
     engine = make_engine(url)
     with transaction(session_factory(engine)) as s:
         uni = builders.university(s, clock)

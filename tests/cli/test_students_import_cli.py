@@ -11,8 +11,6 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from legitka.cli import app
-from legitka.cli.common import console, err_console
-from legitka.registry import migrate
 from legitka.registry.db import make_engine, session_factory, transaction
 from legitka.registry.models import Charge, Study
 from legitka.registry.services import universities
@@ -23,9 +21,8 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def database(tmp_path: Path, clock) -> str:
-    url = f"sqlite:///{tmp_path / 'legitka.sqlite3'}"
-    migrate.upgrade(url)
+def database(sqlite_url: str, clock) -> str:
+    url = sqlite_url
     engine = make_engine(url)
     with transaction(session_factory(engine)) as s:
         uni = builders.university(s, clock)
@@ -37,12 +34,6 @@ def database(tmp_path: Path, clock) -> str:
     engine.dispose()
     return url
 
-
-@pytest.fixture(autouse=True)
-def wide_terminal(monkeypatch):
-    monkeypatch.setattr(console, "width", 200)
-    monkeypatch.setattr(err_console, "width", 200)
-    monkeypatch.setenv("LANG", "en_GB.UTF-8")
 
 
 def invoke(database: str, *args: str):

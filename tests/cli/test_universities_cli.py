@@ -9,25 +9,15 @@ import pytest
 from typer.testing import CliRunner
 
 from legitka.cli import app
-from legitka.cli.common import console, err_console
-from legitka.registry import migrate
 
 DATA = Path(__file__).parent.parent / "data" / "students"
 runner = CliRunner()
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> list[str]:
-    url = f"sqlite:///{tmp_path / 'legitka.sqlite3'}"
-    migrate.upgrade(url)
-    return ["--database-url", url]
+def db(sqlite_url: str) -> list[str]:
+    return ["--database-url", sqlite_url]
 
-
-@pytest.fixture(autouse=True)
-def wide_terminal(monkeypatch):
-    monkeypatch.setattr(console, "width", 200)
-    monkeypatch.setattr(err_console, "width", 200)
-    monkeypatch.setenv("LANG", "en_GB.UTF-8")
 
 
 def run(*args: str) -> str:

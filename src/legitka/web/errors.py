@@ -26,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from legitka.domain.errors import LegitkaError
 from legitka.domain.text import N_
 from legitka.i18n import translate
+from legitka.web.headers import weighted_items
 from legitka.web.i18n import render, request_locale
 
 logger = logging.getLogger("legitka.web")
@@ -130,17 +131,7 @@ def wants_json(request: Request) -> bool:
     if "/api/" in request.url.path:
         return True
     best_json = best_html = (0.0, 0)  # (quality, -position): equal qualities go to the first
-    for position, item in enumerate(request.headers.get("accept", "").split(",")):
-        media, _, params = item.strip().partition(";")
-        media = media.strip().lower()
-        quality = 1.0
-        for param in params.split(";"):
-            name, _, value = param.strip().partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
+    for media, quality, position in weighted_items(request.headers.get("accept")):
         if media in JSON_TYPES:
             best_json = max(best_json, (quality, -position))
         elif media in ("text/html", "application/xhtml+xml"):

@@ -19,6 +19,7 @@ from starlette.responses import HTMLResponse
 
 from legitka import __version__
 from legitka.i18n import LOCALES, translate, translations
+from legitka.web.headers import weighted_items
 
 LANG_PARAM = "lang"
 LANG_COOKIE = "lang"
@@ -35,19 +36,8 @@ def _known(value: str | None) -> str | None:
 
 def parse_accept_language(header: str | None) -> str | None:
     """The best of our locales in an ``Accept-Language`` header, or None when none fits."""
-    if not header:
-        return None
     best: tuple[float, int, str] | None = None
-    for position, item in enumerate(header.split(",")):
-        tag, _, params = item.strip().partition(";")
-        quality = 1.0
-        for param in params.split(";"):
-            name, _, value = param.strip().partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
+    for tag, quality, position in weighted_items(header):
         locale = _known(tag)
         if locale is None or quality <= 0:
             continue
