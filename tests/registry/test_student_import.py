@@ -46,7 +46,7 @@ def row(**changes: str) -> str:
     values = {
         "album_number": "700001", "given_names": "Anna", "family_name": "Kowalska",
         "birth_date": "2005-03-14", "pesel": "05231412341", "email": "anna@example.org",
-        "level": "first-cycle", "programme": "Informatyka", "status": "",
+        "level": "first-cycle", "programme": "Informatyka", "status": "", "status_since": "",
         "started_on": "2026-10-01", "intake": "2026Z", "charge_els_fee": "",
     }  # fmt: skip
     values.update(changes)

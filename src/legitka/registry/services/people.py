@@ -84,10 +84,15 @@ def enrol_student(
     programme: str,
     started_on: dt.date,
     status: StudyStatus = StudyStatus.ACTIVE,
+    status_since: dt.date | None = None,
     intake: Intake | None = None,
     actor: str = "system",
 ) -> Study:
-    """Add a person (or find them by PESEL) and a study; the person gets an individual account."""
+    """Add a person (or find them by PESEL) and a study; the person gets an individual account.
+
+    ``status_since`` (default: the start of studies) dates the status; for a graduate it is the
+    graduation date.
+    """
     given = _clean_name(given_names, "given_names")
     family = _clean_name(family_name, "family_name")
     pesel_value = validate_pesel(pesel, birth_date=birth_date) if pesel else None
@@ -98,6 +103,12 @@ def enrol_student(
             "album_number_taken",
             f"Album number {album} already belongs to another study at {university.slug}.",
             field="album_number",
+        )
+    since = status_since or started_on
+    if since < started_on:
+        raise InvalidInput(
+            "status_before_start", "The status cannot date from before the studies started.",
+            field="status_since",
         )
     now = clock.now()
     person = None
@@ -136,8 +147,9 @@ def enrol_student(
         programme=_clean_name(programme, "programme"),
         level=level,
         status=status,
-        status_since=started_on,
+        status_since=since,
         started_on=started_on,
+        graduated_on=since if status is StudyStatus.GRADUATED else None,
     )
     session.add(study)
     session.flush()
@@ -145,7 +157,7 @@ def enrol_student(
         StudyStatusChange(
             study_id=study.id,
             status=status,
-            since=started_on,
+            since=since,
             reason="enrolment",
             recorded_at=now,
             recorded_by=actor,

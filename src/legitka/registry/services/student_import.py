@@ -25,6 +25,7 @@ from legitka.clock import Clock, local_today
 from legitka.domain.accounts import individual_account
 from legitka.domain.errors import InvalidInput
 from legitka.domain.fees import ChargeKind, ChargeStatus
+from legitka.domain.studies import StudyStatus
 from legitka.registry import audit
 from legitka.registry.models import (
     AuditEvent,
@@ -163,7 +164,7 @@ def _write(
                 session, clock, university, given_names=r.given_names,
                 family_name=r.family_name, birth_date=r.birth_date, pesel=r.pesel, email=r.email,
                 album_number=r.album_number, level=r.level, programme=r.programme,
-                started_on=r.started_on, status=r.status,
+                started_on=r.started_on, status=r.status, status_since=r.status_since,
                 intake=intakes[r.intake] if r.intake else None, actor=actor,
             )  # fmt: skip
             if r.charge_els_fee and fee > 0:
@@ -205,11 +206,12 @@ def _insert_new_people(
         {"university_id": uid, "person_id": person_id,
          "intake_id": intakes[r.intake].id if r.intake else None,
          "album_number": r.album_number, "programme": r.programme, "level": r.level,
-         "status": r.status, "status_since": r.started_on, "started_on": r.started_on}
+         "status": r.status, "status_since": r.status_since, "started_on": r.started_on,
+         "graduated_on": r.status_since if r.status is StudyStatus.GRADUATED else None}
         for r, person_id in zip(rows, person_ids, strict=True)
     ])  # fmt: skip
     _insert(session, StudyStatusChange, [
-        {"study_id": study_id, "status": r.status, "since": r.started_on, "reason": "enrolment",
+        {"study_id": study_id, "status": r.status, "since": r.status_since, "reason": "enrolment",
          "recorded_at": now, "recorded_by": actor}
         for r, study_id in zip(rows, study_ids, strict=True)
     ])  # fmt: skip

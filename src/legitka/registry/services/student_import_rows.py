@@ -28,14 +28,14 @@ Progress = Callable[[int, int], None]
 
 REQUIRED = ("album_number", "given_names", "family_name", "birth_date", "level", "programme",
             "started_on")  # fmt: skip
-OPTIONAL = ("pesel", "email", "status", "intake", "charge_els_fee")
+OPTIONAL = ("pesel", "email", "status", "status_since", "intake", "charge_els_fee")
 COLUMNS = REQUIRED + OPTIONAL
 ALIASES = {
     "numer_albumu": "album_number", "nr_albumu": "album_number", "album": "album_number",
     "imiona": "given_names", "imie": "given_names", "nazwisko": "family_name",
     "data_urodzenia": "birth_date", "e_mail": "email", "poziom": "level",
     "poziom_studiow": "level", "kierunek": "programme", "data_rozpoczecia": "started_on",
-    "nabor": "intake", "oplata_els": "charge_els_fee",
+    "nabor": "intake", "oplata_els": "charge_els_fee", "status_od": "status_since",
 }  # fmt: skip
 MAX_LENGTH = {"given_names": 120, "family_name": 120, "programme": 120}
 YES = frozenset({"yes", "y", "true", "1", "tak", "t"})
@@ -62,6 +62,9 @@ MESSAGES = {
     "invalid_date": N_("Column {column} must hold a date written YYYY-MM-DD, e.g. 2004-09-30."),
     "birth_date_in_future": N_("The birth date in column {column} is in the future."),
     "started_before_birth": N_("The date in column {column} is before the birth date."),
+    "status_before_start": N_(
+        "The date in column {column} is before the studies started (column started_on)."
+    ),
     "invalid_pesel_format": N_(
         "The PESEL in column {column} must have exactly 11 digits; leave the column empty for a "
         "student without a PESEL."
@@ -145,6 +148,7 @@ class StudentRow:
     programme: str
     status: StudyStatus
     started_on: dt.date
+    status_since: dt.date
     intake: str | None
     charge_els_fee: bool
     new_person: bool
@@ -303,6 +307,7 @@ def check_row(
     check("started_on", _date)
     check("level", lambda v: _choice(v, StudyLevel, "unknown_level"))
     check("status", lambda v: _choice(v, StudyStatus, "unknown_status"), required=False)
+    check("status_since", _date, required=False)
     check("email", validate_email, required=False)
     check("charge_els_fee", _yes_no, required=False)
     birth = out.get("birth_date")
@@ -311,6 +316,9 @@ def check_row(
         fail("birth_date", "birth_date_in_future")
     if birth and out.get("started_on") and out["started_on"] < birth:
         fail("started_on", "started_before_birth")
+    since = out.get("status_since")
+    if since and out.get("started_on") and since < out["started_on"]:
+        fail("status_since", "status_before_start")
     if out.get("album_number") in register.albums:
         fail("album_number", "album_number_taken")
     intake = values.get("intake") or None
@@ -329,7 +337,8 @@ def check_row(
         line=line, album_number=out["album_number"], given_names=out["given_names"],
         family_name=out["family_name"], birth_date=out["birth_date"], pesel=pesel,
         email=out["email"], level=out["level"], programme=out["programme"],
-        status=out["status"] or StudyStatus.ACTIVE, started_on=out["started_on"], intake=intake,
+        status=out["status"] or StudyStatus.ACTIVE, started_on=out["started_on"],
+        status_since=since or out["started_on"], intake=intake,
         charge_els_fee=level in ELIGIBLE_LEVELS if charge is None else charge,
         new_person=known is None,
     ), []  # fmt: skip
