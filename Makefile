@@ -1,6 +1,7 @@
 # legitka: two commands for a fresh machine (see README.md).
 #   make demo   serve the demo on http://127.0.0.1:8000
 #   make test   ruff, mypy and the whole test suite
+#   make bench  the register benchmark (benchmarks/README.md)
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -8,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint install
+.PHONY: demo test lint install bench
 
 demo: $(STAMP)
 	$(BIN)/legitka serve --demo
@@ -19,6 +20,9 @@ test: lint
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/register.py
 
 install: $(STAMP)
 

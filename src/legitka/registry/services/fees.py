@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -74,7 +76,10 @@ def add_charge(
         .order_by(Payment.booked_on, Payment.id)
     ).all()
     for payment in credits:
-        _settle(session, clock, payment, payment.unallocated_grosze, actor=actor)
+        settled = _settle(
+            payment, payment.unallocated_grosze, open_charges(session, person.id), clock.now()
+        )
+        _audit_settled(session, clock, payment, settled, actor)
     return charge
 
 
@@ -88,43 +93,80 @@ def open_charges(session: Session, person_id: int) -> list[Charge]:
     )
 
 
-def _settle(session: Session, clock: Clock, payment: Payment, amount: int, *, actor: str) -> None:
-    """Spread ``amount`` of ``payment`` over the person's open charges."""
-    assert payment.person_id is not None
-    charges = {c.id: c for c in open_charges(session, payment.person_id)}
+def _settle(payment: Payment, amount: int, charges: list[Charge], now: dt.datetime) -> list[Charge]:
+    """Spread ``amount`` of ``payment`` over ``charges`` (the person's open ones, in memory).
+
+    Returns the charges this paid in full; the caller audits them once the payment has an id.
+    """
+    by_id = {c.id: c for c in charges}
     settlement = rules.allocate(
-        amount,
-        [rules.OpenCharge(c.id, c.due_date, c.outstanding_grosze) for c in charges.values()],
+        amount, [rules.OpenCharge(c.id, c.due_date, c.outstanding_grosze) for c in charges]
     )
+    settled = []
     for allocation in settlement.allocations:
-        charge = charges[allocation.charge_id]
-        session.add(
-            PaymentAllocation(
-                payment_id=payment.id, charge_id=charge.id, amount_grosze=allocation.amount
-            )
+        charge = by_id[allocation.charge_id]
+        payment.allocations.append(
+            PaymentAllocation(charge_id=charge.id, amount_grosze=allocation.amount)
         )
         charge.paid_grosze += allocation.amount
         new_status = rules.charge_status(charge.amount_grosze, charge.paid_grosze, charge.status)
         if new_status is not charge.status:
             charge.status = new_status
-            charge.settled_at = clock.now()
-            audit.record(
-                session,
-                clock,
-                actor=actor,
-                action="charge.settled",
-                subject_type="charge",
-                subject_id=charge.id,
-                university_id=charge.university_id,
-                person_id=charge.person_id,
-                payment_id=payment.id,
-            )
+            charge.settled_at = now
+            settled.append(charge)
     payment.unallocated_grosze = payment.unallocated_grosze - amount + settlement.overpaid
+    return settled
+
+
+def _audit_settled(
+    session: Session, clock: Clock, payment: Payment, charges: list[Charge], actor: str
+) -> None:
+    for charge in charges:
+        audit.record(
+            session, clock, actor=actor, action="charge.settled", subject_type="charge",
+            subject_id=charge.id, university_id=charge.university_id,
+            person_id=charge.person_id, payment_id=payment.id,
+        )  # fmt: skip
 
 
 def transaction_key(*parts: object) -> str:
     """A stable key for a bank transaction, so a re-imported statement settles nothing twice."""
     return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()
+
+
+BATCH = 500
+
+
+def recorded_keys(session: Session, university: University, keys: Sequence[str]) -> set[str]:
+    """Which of ``keys`` belong to payments recorded before."""
+    found: set[str] = set()
+    for start in range(0, len(keys), BATCH):
+        found.update(
+            session.scalars(
+                select(Payment.transaction_key).where(
+                    Payment.university_id == university.id,
+                    Payment.transaction_key.in_(keys[start : start + BATCH]),
+                )
+            )
+        )
+    return found
+
+
+def people_by_account(
+    session: Session, university: University, accounts: Sequence[str]
+) -> dict[str, Person]:
+    """The students whose individual accounts are among ``accounts``."""
+    found: dict[str, Person] = {}
+    for start in range(0, len(accounts), BATCH):
+        for person in session.scalars(
+            select(Person).where(
+                Person.university_id == university.id,
+                Person.account_number.in_(accounts[start : start + BATCH]),
+            )
+        ):
+            assert person.account_number is not None
+            found[person.account_number] = person
+    return found
 
 
 def person_by_account(session: Session, university: University, account: str) -> Person | None:
@@ -135,6 +177,98 @@ def person_by_account(session: Session, university: University, account: str) ->
     )
 
 
+@dataclass(frozen=True)
+class IncomingPayment:
+    """One transfer to record: to a student's individual account, or to an unknown one."""
+
+    account_number: str | None
+    amount_grosze: int
+    booked_on: dt.date
+    key: str
+    reference: str | None = None
+    title: str | None = None
+    counterparty: str | None = None
+
+
+def _open_charges_of(session: Session, person_ids: Sequence[int]) -> dict[int, list[Charge]]:
+    found: dict[int, list[Charge]] = {}
+    for start in range(0, len(person_ids), BATCH):
+        for charge in session.scalars(
+            select(Charge)
+            .where(
+                Charge.person_id.in_(person_ids[start : start + BATCH]),
+                Charge.status == ChargeStatus.DUE,
+            )
+            .order_by(Charge.due_date, Charge.id)
+        ):
+            found.setdefault(charge.person_id, []).append(charge)
+    return found
+
+
+def record_payments(
+    session: Session,
+    clock: Clock,
+    university: University,
+    incoming: Sequence[IncomingPayment],
+    *,
+    source: PaymentSource,
+    statement: StatementImport | None = None,
+    actor: str,
+) -> list[Payment | None]:
+    """Record incoming payments and settle the matching students' charges, in one flush.
+
+    For each payment, in order: ``None`` when a payment with the same key was recorded before
+    (nothing changes), else the payment. A payment to an account that belongs to no student is
+    kept as unmatched. Several payments of one student settle their charges in turn.
+    """
+    for item in incoming:
+        if item.amount_grosze <= 0:
+            raise InvalidInput(
+                "invalid_amount", "A payment must be more than 0 zł.", field="amount"
+            )
+    recorded = recorded_keys(session, university, [i.key for i in incoming])
+    people = people_by_account(
+        session, university, sorted({i.account_number for i in incoming if i.account_number})
+    )
+    charges = _open_charges_of(session, [p.id for p in people.values()])
+    now = clock.now()
+    results: list[Payment | None] = []
+    settled: list[tuple[Payment, list[Charge]]] = []
+    with session.no_autoflush:
+        for item in incoming:
+            if item.key in recorded:
+                results.append(None)
+                continue
+            recorded.add(item.key)
+            person = people.get(item.account_number) if item.account_number else None
+            payment = Payment(
+                university_id=university.id, person_id=person.id if person else None,
+                statement_id=statement.id if statement else None, source=source,
+                transaction_key=item.key, account_number=item.account_number,
+                amount_grosze=item.amount_grosze, unallocated_grosze=item.amount_grosze,
+                booked_on=item.booked_on, reference=item.reference, title=item.title,
+                counterparty=item.counterparty,
+                status=PaymentStatus.MATCHED if person else PaymentStatus.UNMATCHED,
+                created_at=now, allocations=[],
+            )  # fmt: skip
+            session.add(payment)
+            if person is not None:
+                paid = _settle(payment, item.amount_grosze, charges.get(person.id, []), now)
+                settled.append((payment, paid))
+            results.append(payment)
+    session.flush()
+    for new in results:
+        if new is not None:
+            audit.record(
+                session, clock, actor=actor, action="payment.recorded", subject_type="payment",
+                subject_id=new.id, university_id=university.id, source=source.value,
+                matched=new.person_id is not None, amount_grosze=new.amount_grosze,
+            )  # fmt: skip
+    for new, paid in settled:
+        _audit_settled(session, clock, new, paid, actor)
+    return results
+
+
 def record_payment(
     session: Session,
     clock: Clock,
@@ -143,62 +277,22 @@ def record_payment(
     account_number: str | None,
     amount_grosze: int,
     booked_on: dt.date,
-    source: PaymentSource,
     key: str,
+    source: PaymentSource,
     reference: str | None = None,
     title: str | None = None,
     counterparty: str | None = None,
     statement: StatementImport | None = None,
     actor: str,
 ) -> Payment | None:
-    """Record an incoming payment and settle the matching student's charges.
-
-    Returns ``None`` when a payment with the same key was recorded before (nothing changes).
-    A payment to an account that belongs to no student is kept as unmatched.
-    """
-    if amount_grosze <= 0:
-        raise InvalidInput("invalid_amount", "A payment must be more than 0 zł.", field="amount")
-    exists = session.scalar(
-        select(Payment.id).where(
-            Payment.university_id == university.id, Payment.transaction_key == key
-        )
+    """Record one incoming payment (see :func:`record_payments`)."""
+    incoming = IncomingPayment(
+        account_number, amount_grosze, booked_on, key, reference, title, counterparty
     )
-    if exists is not None:
-        return None
-    person = person_by_account(session, university, account_number) if account_number else None
-    payment = Payment(
-        university_id=university.id,
-        person_id=person.id if person else None,
-        statement_id=statement.id if statement else None,
-        source=source,
-        transaction_key=key,
-        account_number=account_number,
-        amount_grosze=amount_grosze,
-        unallocated_grosze=amount_grosze,
-        booked_on=booked_on,
-        reference=reference,
-        title=title,
-        counterparty=counterparty,
-        status=PaymentStatus.MATCHED if person else PaymentStatus.UNMATCHED,
-        created_at=clock.now(),
+    (result,) = record_payments(
+        session, clock, university, [incoming], source=source, statement=statement, actor=actor
     )
-    session.add(payment)
-    session.flush()
-    audit.record(
-        session,
-        clock,
-        actor=actor,
-        action="payment.recorded",
-        subject_type="payment",
-        subject_id=payment.id,
-        university_id=university.id,
-        source=source.value,
-        matched=person is not None,
-        amount_grosze=amount_grosze,
-    )
-    if person is not None:
-        _settle(session, clock, payment, amount_grosze, actor=actor)
-    return payment
+    return result
 
 
 def record_manual_payment(

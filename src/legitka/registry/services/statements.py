@@ -27,7 +27,6 @@ from legitka.registry import audit
 from legitka.registry.models import (
     Charge,
     Payment,
-    PaymentAllocation,
     StatementImport,
     Study,
     University,
@@ -146,7 +145,10 @@ def transaction_keys(transactions: tuple[BankTransaction, ...]) -> list[str]:
     keys = []
     for tx in transactions:
         identity = (
-            tx.booked_on.isoformat(), tx.amount_grosze, tx.account or "", tx.reference or "",
+            tx.booked_on.isoformat(),
+            tx.amount_grosze,
+            tx.account or "",
+            tx.reference or "",
             tx.title or "",
         )
         seen[identity] += 1
@@ -154,22 +156,26 @@ def transaction_keys(transactions: tuple[BankTransaction, ...]) -> list[str]:
     return keys
 
 
-def _album_number(session: Session, person_id: int) -> str | None:
-    return session.scalar(
-        select(Study.album_number)
-        .where(Study.person_id == person_id, Study.album_number.is_not(None))
-        .order_by(Study.started_on.desc(), Study.id.desc())
-        .limit(1)
-    )
+def _album_numbers(session: Session, person_ids: list[int]) -> dict[int, str]:
+    """Each person's album number (of the newest study that has one)."""
+    albums: dict[int, str] = {}
+    for start in range(0, len(person_ids), fees.BATCH):
+        rows = session.execute(
+            select(Study.person_id, Study.album_number)
+            .where(
+                Study.person_id.in_(person_ids[start : start + fees.BATCH]),
+                Study.album_number.is_not(None),
+            )
+            .order_by(Study.started_on, Study.id)
+        )
+        for person_id, album in rows:
+            if album is not None:
+                albums[person_id] = album  # the newest study comes last
+    return albums
 
 
 def _settled(session: Session, payment: Payment) -> tuple[SettledCharge, ...]:
-    rows = session.execute(
-        select(PaymentAllocation.amount_grosze, Charge)
-        .join(Charge, Charge.id == PaymentAllocation.charge_id)
-        .where(PaymentAllocation.payment_id == payment.id)
-        .order_by(PaymentAllocation.id)
-    ).all()
+    rows = [(a.amount_grosze, session.get_one(Charge, a.charge_id)) for a in payment.allocations]
     return tuple(
         SettledCharge(
             charge_id=charge.id,
@@ -228,32 +234,44 @@ def import_statement(
     matched: list[MatchedPayment] = []
     unmatched: list[UnmatchedTransfer] = []
     duplicates: list[DuplicateTransfer] = []
+    keys = transaction_keys(parsed.transactions)
     try:
         session.add(statement)
         session.flush()
-        for tx, key in zip(parsed.transactions, transaction_keys(parsed.transactions), strict=True):
-            payment = fees.record_payment(
-                session, clock, university, account_number=tx.account,
-                amount_grosze=tx.amount_grosze, booked_on=tx.booked_on, source=source, key=key,
-                reference=tx.reference, title=tx.title, counterparty=tx.counterparty,
-                statement=statement, actor=actor,
-            )
+        payments = fees.record_payments(
+            session, clock, university,
+            [
+                fees.IncomingPayment(
+                    tx.account, tx.amount_grosze, tx.booked_on, key, tx.reference, tx.title,
+                    tx.counterparty,
+                )
+                for tx, key in zip(parsed.transactions, keys, strict=True)
+            ],
+            source=source, statement=statement, actor=actor,
+        )  # fmt: skip
+        albums = _album_numbers(
+            session, sorted({p.person_id for p in payments if p and p.person_id})
+        )
+        for tx, payment in zip(parsed.transactions, payments, strict=True):
             if payment is None:
                 duplicates.append(DuplicateTransfer(tx.line, tx.booked_on, tx.amount_grosze))
             elif payment.person_id is None:
                 unmatched.append(
                     UnmatchedTransfer(
-                        tx.line, tx.booked_on, tx.account, tx.amount_grosze, tx.title,
+                        tx.line,
+                        tx.booked_on,
+                        tx.account,
+                        tx.amount_grosze,
+                        tx.title,
                         tx.counterparty,
                     )
                 )
             else:
-                session.flush()
                 matched.append(
                     MatchedPayment(
                         line=tx.line,
                         booked_on=tx.booked_on,
-                        album_number=_album_number(session, payment.person_id),
+                        album_number=albums.get(payment.person_id),
                         amount_grosze=tx.amount_grosze,
                         charges=_settled(session, payment),
                         credit_grosze=payment.unallocated_grosze,
@@ -263,11 +281,20 @@ def import_statement(
         statement.unmatched = len(unmatched)
         statement.duplicates = len(duplicates)
         audit.record(
-            session, clock, actor=actor, action="statement.imported",
-            subject_type="statement_import", subject_id=statement.id,
-            university_id=university.id, format=parsed.format, sha256=sha256,
-            transactions=len(parsed.transactions), matched=len(matched),
-            unmatched=len(unmatched), duplicates=len(duplicates), skipped=len(parsed.skipped),
+            session,
+            clock,
+            actor=actor,
+            action="statement.imported",
+            subject_type="statement_import",
+            subject_id=statement.id,
+            university_id=university.id,
+            format=parsed.format,
+            sha256=sha256,
+            transactions=len(parsed.transactions),
+            matched=len(matched),
+            unmatched=len(unmatched),
+            duplicates=len(duplicates),
+            skipped=len(parsed.skipped),
         )
         session.flush()
     except IntegrityError:
