@@ -22,6 +22,7 @@ from legitka.domain.errors import InvalidInput
 
 CONFIG_ENV = "LEGITKA_CONFIG"
 DEMO_DATA_DIR = Path("data/demo")
+DEMO_KEY_PASSPHRASE = "legitka-demo"
 
 
 class Settings(BaseSettings):
@@ -51,6 +52,34 @@ class Settings(BaseSettings):
     demo: bool = Field(default=False, description="Create and serve the demo data.")
     log_level: str = Field(default="info", description="Log level: debug, info, warning, error.")
     default_locale: str = Field(default="pl", description="Language when a client asks for none.")
+    key_passphrase: SecretStr | None = Field(
+        default=None,
+        description="Passphrase that encrypts the private key files in data_dir/pki.",
+    )
+    offer_days: int = Field(
+        default=30, ge=1, le=365, description="Days a QR code and activation code stay valid."
+    )
+    activation_attempts: int = Field(
+        default=5, ge=1, le=20, description="Wrong activation codes that burn an offer."
+    )
+    status_list_ttl: int = Field(
+        default=300, ge=10, le=86400, description="Seconds verifiers may cache a status list."
+    )
+    status_list_lifetime: int = Field(
+        default=86400,
+        ge=600,
+        le=86400,
+        description="Seconds from signing a status list to its expiry (at most 24 hours).",
+    )
+    status_list_size: int = Field(
+        default=100_000, ge=16, le=10_000_000, description="Entries in each status list."
+    )
+    refresh_token_days: int = Field(
+        default=365, ge=1, le=730, description="Days a wallet's refresh token stays usable."
+    )
+    worker: bool = Field(
+        default=True, description="Run the background worker inside `legitka serve`."
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -83,6 +112,11 @@ class Settings(BaseSettings):
             if url.startswith(prefix):
                 return "postgresql+psycopg://" + url[len(prefix) :]
         return url
+
+    @property
+    def pki_dir(self) -> Path:
+        """Folder of the certificates and encrypted private keys (``legitka pki``)."""
+        return self.data_dir / "pki"
 
     @property
     def effective_base_url(self) -> str:
@@ -131,4 +165,7 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     if settings.demo and "data_dir" not in settings.model_fields_set:
         # The demo keeps its own database, apart from any real register in ./data.
         settings = settings.model_copy(update={"data_dir": DEMO_DATA_DIR})
+    if settings.demo and settings.key_passphrase is None:
+        # The demo's keys protect fictional students only; real deployments set their own.
+        settings = settings.model_copy(update={"key_passphrase": SecretStr(DEMO_KEY_PASSPHRASE)})
     return settings
