@@ -22,7 +22,7 @@ from legitka.domain.errors import InvalidInput
 
 CONFIG_ENV = "LEGITKA_CONFIG"
 DEMO_DATA_DIR = Path("data/demo")
-DEMO_KEY_PASSPHRASE = "legitka-demo"
+DEMO_KEY_PASSPHRASE = "legitka-demo"  # noqa: S105 (fictional demo keys only)
 
 
 class Settings(BaseSettings):

@@ -1,1 +1,1 @@
-"""Credential formats and their cryptography: JOSE, keys and certificates, SD-JWT VC, status lists."""
+"""Credential formats and their cryptography: JOSE, keys, certificates, SD-JWT VC, status lists."""

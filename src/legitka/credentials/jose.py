@@ -93,7 +93,9 @@ def unverified_claims(token: str) -> dict[str, Any]:
     return _json_object(_segments(token)[1], "JWT payload")
 
 
-def sign(header: dict[str, Any], payload: dict[str, Any] | bytes, key: ec.EllipticCurvePrivateKey) -> str:
+def sign(
+    header: dict[str, Any], payload: dict[str, Any] | bytes, key: ec.EllipticCurvePrivateKey
+) -> str:
     """A compact ES256 JWS of ``payload`` (a claims object or raw bytes)."""
     body = payload if isinstance(payload, bytes) else json_bytes(payload)
     protected = {"alg": "ES256", **header}
@@ -120,7 +122,9 @@ def verify(token: str, public_key: ec.EllipticCurvePublicKey) -> tuple[dict[str,
     return dict(result.protected), result.payload
 
 
-def verify_claims(token: str, public_key: ec.EllipticCurvePublicKey) -> tuple[dict[str, Any], dict[str, Any]]:
+def verify_claims(
+    token: str, public_key: ec.EllipticCurvePublicKey
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """:func:`verify`, then the payload as a JSON object."""
     header, payload = verify(token, public_key)
     try:
