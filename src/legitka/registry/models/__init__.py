@@ -2,6 +2,14 @@
 
 from legitka.registry.models.audit import AuditEvent
 from legitka.registry.models.base import Base
+from legitka.registry.models.credentials import (
+    IssuanceNonce,
+    IssuanceToken,
+    IssuedCredential,
+    MobileId,
+    StatusList,
+    TokenKind,
+)
 from legitka.registry.models.declarations import (
     Declaration,
     DeclarationAcceptance,
@@ -15,6 +23,7 @@ from legitka.registry.models.fees import (
     PaymentStatus,
     StatementImport,
 )
+from legitka.registry.models.orders import Offer, OfferStatus, Order
 from legitka.registry.models.people import Person, PersonDataChange, PortalAccount
 from legitka.registry.models.photos import Photo
 from legitka.registry.models.studies import Study, StudyStatusChange
@@ -30,6 +39,13 @@ __all__ = [
     "ElsCard",
     "ElsRenewal",
     "Intake",
+    "IssuanceNonce",
+    "IssuanceToken",
+    "IssuedCredential",
+    "MobileId",
+    "Offer",
+    "OfferStatus",
+    "Order",
     "Payment",
     "PaymentAllocation",
     "PaymentStatus",
@@ -38,7 +54,9 @@ __all__ = [
     "Photo",
     "PortalAccount",
     "StatementImport",
+    "StatusList",
     "Study",
     "StudyStatusChange",
+    "TokenKind",
     "University",
 ]
