@@ -1,6 +1,6 @@
 # legitka: two commands for a fresh machine (see README.md).
 #   make demo   serve the demo on http://127.0.0.1:8000
-#   make test   ruff, mypy and the whole test suite
+#   make test   ruff, mypy and the whole test suite (with npm: the interop tests' packages first)
 #   make bench  the register benchmark (benchmarks/README.md)
 
 PYTHON ?= python3
@@ -8,13 +8,18 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+# The interop tests run independent npm implementations (tests/interop/package-lock.json). Without
+# npm they are skipped and the test summary says "SKIPPED GROUP interop".
+NPM := $(shell command -v npm 2>/dev/null)
+INTEROP := tests/interop
+INTEROP_STAMP := $(INTEROP)/node_modules/.installed
 
 .PHONY: demo test lint install bench
 
 demo: $(STAMP)
 	$(BIN)/legitka serve --demo
 
-test: lint
+test: lint $(if $(NPM),$(INTEROP_STAMP))
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -33,3 +38,9 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -e '.[dev]'
 	touch $(STAMP)
+
+# Reinstall the pinned npm packages whenever the lock file changes (the interop fixture in
+# tests/interop/conftest.py uses the same stamp).
+$(INTEROP_STAMP): $(INTEROP)/package-lock.json
+	cd $(INTEROP) && npm ci --no-audit --no-fund
+	touch $(INTEROP_STAMP)
