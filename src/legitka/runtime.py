@@ -1,14 +1,18 @@
-"""What every surface needs at run time: settings, the database and the clock."""
+"""What every surface needs at run time: settings, the database, the clock and the keys."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from legitka.clock import Clock, SystemClock
 from legitka.config import Settings
+from legitka.credentials.keys import SigningKey
+from legitka.credentials.pki import Pki
+from legitka.issuer.config import IssuerConfig
 from legitka.registry import migrate
 from legitka.registry.db import make_engine, session_factory
 
@@ -19,6 +23,19 @@ class Runtime:
     engine: Engine
     sessions: sessionmaker[Session]
     clock: Clock = field(default_factory=SystemClock)
+
+    @cached_property
+    def pki(self) -> Pki:
+        """The certificates and keys in ``data_dir/pki`` (``legitka pki init`` creates them)."""
+        return Pki(self.settings.pki_dir, self.settings.key_passphrase)
+
+    @cached_property
+    def issuer_config(self) -> IssuerConfig:
+        return IssuerConfig.from_settings(self.settings)
+
+    def issuer_key(self, slug: str) -> SigningKey:
+        """The key a university's issuer signs with now (the newest valid one)."""
+        return self.pki.issuer_keyring(slug).signing_key(self.clock.now())
 
     def close(self) -> None:
         self.engine.dispose()

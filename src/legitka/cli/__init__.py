@@ -1,7 +1,7 @@
 """The ``legitka`` command: ``serve`` runs everything; sub-commands manage the register.
 
-Sub-command groups live in their own modules (``db``, ``students``, ``payments``, ``demo``), each
-with its own ``app = typer.Typer(...)``; options and helpers they share are in
+Sub-command groups live in their own modules (``db``, ``students``, ``payments``, ``demo``,
+``pki``), each with its own ``app = typer.Typer(...)``; options and helpers they share are in
 :mod:`legitka.cli.common`.
 """
 
@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from legitka import __version__
-from legitka.cli import db, demo, payments, serve, students, universities
+from legitka.cli import db, demo, orders, payments, pki, serve, students, universities, worker
 from legitka.cli.common import CodedErrorGroup, console
 
 app = typer.Typer(
@@ -49,6 +49,9 @@ app.add_typer(universities.app, name="universities")
 app.add_typer(students.app, name="students")
 app.add_typer(payments.app, name="payments")
 app.add_typer(demo.app, name="demo")
+app.add_typer(orders.app, name="orders")
+app.command(name="worker")(worker.worker)
+app.add_typer(pki.app, name="pki")
 
 
 def main() -> None:

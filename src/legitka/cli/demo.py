@@ -30,7 +30,7 @@ from legitka.cli.common import (
     safe_url,
 )
 from legitka.cli.student_view import Language
-from legitka.demo import demo_accounts, ensure_demo
+from legitka.demo import demo_accounts, ensure_demo, ensure_demo_keys
 from legitka.demo.cases import CASES, UNIVERSITIES
 from legitka.demo.generate import generate_students
 from legitka.runtime import Runtime
@@ -61,17 +61,22 @@ def create(
     """Create the demo universities and students (once: nothing happens when they exist)."""
     with demo_runtime(config, database_url, data_dir) as runtime:
         created = ensure_demo(runtime)
+        ensure_demo_keys(runtime)
         url = safe_url(runtime.settings.effective_database_url)
     if created:
         console.print(
             f"Demo created in {url}: {len(UNIVERSITIES)} universities, {len(CASES)} students. "
             "Their logins: legitka demo accounts",
-            soft_wrap=True, highlight=False, markup=False,
+            soft_wrap=True,
+            highlight=False,
+            markup=False,
         )
     else:
         console.print(
             f"The demo already exists in {url}. Its logins: legitka demo accounts",
-            soft_wrap=True, highlight=False, markup=False,
+            soft_wrap=True,
+            highlight=False,
+            markup=False,
         )
 
 
@@ -154,5 +159,7 @@ def generate(
         f"(albums {report.first_album}–{report.last_album}; {plans}).\n"
         f"Each logs in with login s<album> (e.g. {report.example_login}) and password "
         f"{report.password}.",
-        soft_wrap=True, highlight=False, markup=False,
+        soft_wrap=True,
+        highlight=False,
+        markup=False,
     )

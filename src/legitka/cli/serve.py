@@ -22,6 +22,7 @@ from legitka.cli.common import (
 from legitka.domain.errors import InvalidInput
 from legitka.runtime import Runtime
 from legitka.web import create_app
+from legitka.worker import start_thread
 
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
 
@@ -42,10 +43,12 @@ DemoOption = Annotated[
 
 
 def prepare_demo(runtime: Runtime) -> None:
-    """Create the demo data when it is missing (``legitka.demo`` is imported only for the demo)."""
-    from legitka.demo import ensure_demo
+    """Create the demo data and its demo PKI when they are missing (``legitka.demo`` is imported
+    only for the demo)."""
+    from legitka.demo import ensure_demo, ensure_demo_keys
 
     ensure_demo(runtime)
+    ensure_demo_keys(runtime)
 
 
 def serve(
@@ -74,6 +77,8 @@ def serve(
         if settings.demo:
             prepare_demo(runtime)
         app = create_app(runtime)
+        if settings.worker:
+            start_thread(runtime)
         console.print(
             Text.assemble(
                 ("legitka ", "bold"),

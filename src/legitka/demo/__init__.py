@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from legitka.clock import WARSAW, Clock, FixedClock, local_today
+from legitka.credentials.pki import UniversityRef
 from legitka.domain.eligibility import PhotoStatus
 from legitka.domain.els import DuplicateReason, ElsCardStatus
 from legitka.domain.errors import NotFound
@@ -90,6 +91,24 @@ def ensure_demo(runtime: Runtime) -> bool:
     return True
 
 
+def ensure_demo_keys(runtime: Runtime) -> list[str]:
+    """The demo's PKI: its own demo root CA and an issuer key per university, when missing.
+
+    Certificates name the deployment's base URL, so a demo served on another address gets new
+    issuer certificates under the same demo root.
+    """
+    with runtime.sessions() as session:
+        universities = [
+            UniversityRef(u.slug, u.name_pl, u.name_en) for u in session.scalars(select(University))
+        ]
+    return runtime.pki.init(
+        base_url=runtime.settings.effective_base_url,
+        universities=universities,
+        now=runtime.clock.now(),
+        demo=True,
+    )
+
+
 class _Builder:
     def __init__(self, session: Session, clock: Clock) -> None:
         self.session = session
@@ -111,16 +130,29 @@ class _Builder:
         founded = dt.date(self.current.year - 4, 9, 1)
         for spec in UNIVERSITIES:
             university = create_university(
-                self.session, self.at(founded), slug=spec.slug, name_pl=spec.name_pl,
-                name_en=spec.name_en, policy=spec.policy, hologram_code=spec.hologram_code,
-                account_prefix=spec.account_prefix, actor=ACTOR,
+                self.session,
+                self.at(founded),
+                slug=spec.slug,
+                name_pl=spec.name_pl,
+                name_en=spec.name_en,
+                policy=spec.policy,
+                hologram_code=spec.hologram_code,
+                account_prefix=spec.account_prefix,
+                actor=ACTOR,
             )
             self.universities[spec.slug] = university
             self.serials[spec.slug] = next_hologram_serial(self.session, spec.hologram_code)
             self.texts[spec.slug] = [
                 declarations.publish(
-                    self.session, self.at(founded), university, kind, title_pl=t[0],
-                    title_en=t[1], text_pl=t[2], text_en=t[3], actor=ACTOR,
+                    self.session,
+                    self.at(founded),
+                    university,
+                    kind,
+                    title_pl=t[0],
+                    title_en=t[1],
+                    text_pl=t[2],
+                    text_en=t[3],
+                    actor=ACTOR,
                 )
                 for kind, t in TEXTS.items()
             ]
@@ -131,15 +163,24 @@ class _Builder:
             }
             for kind, (semester, deadline) in deadlines.items():
                 self.intakes[spec.slug, kind] = add_intake(
-                    self.session, self.at(semester.starts_on), university, code=semester.code,
-                    starts_on=semester.starts_on, payment_deadline=deadline, actor=ACTOR,
+                    self.session,
+                    self.at(semester.starts_on),
+                    university,
+                    code=semester.code,
+                    starts_on=semester.starts_on,
+                    payment_deadline=deadline,
+                    actor=ACTOR,
                 )
         for index, case in enumerate(CASES):
             self.student(index, case)
         for university in self.universities.values():
             audit.record(
-                self.session, self.clock, actor=ACTOR, action="demo.created",
-                subject_type="university", subject_id=university.id,
+                self.session,
+                self.clock,
+                actor=ACTOR,
+                action="demo.created",
+                subject_type="university",
+                subject_id=university.id,
                 university_id=university.id,
             )
 
@@ -149,19 +190,27 @@ class _Builder:
         pesel = None if case.foreign else make_pesel(birth, 100 + index, female=case.female)
         intake = self.intakes[case.university, case.intake] if case.intake else None
         started = (
-            intake.starts_on if intake
+            intake.starts_on
+            if intake
             else dt.date(self.current.year - case.started_years_ago, 10, 1)
         )
         previous = case.previous_study
         first_start = dt.date(self.current.year - 3, 10, 1) if previous else started
         first = people.enrol_student(
-            self.session, self.at(first_start), university, given_names=case.given_names,
-            family_name=case.family_name, birth_date=birth, pesel=pesel,
+            self.session,
+            self.at(first_start),
+            university,
+            given_names=case.given_names,
+            family_name=case.family_name,
+            birth_date=birth,
+            pesel=pesel,
             email=f"{case.login}@{university.slug}.example.org",
             album_number=previous.album if previous else case.album,
             level=StudyLevel.FIRST_CYCLE if previous else case.level,
             programme=previous.programme if previous else case.programme,
-            started_on=first_start, intake=None if previous else intake, actor=ACTOR,
+            started_on=first_start,
+            intake=None if previous else intake,
+            actor=ACTOR,
         )
         person = self.session.get(Person, first.person_id)
         assert person is not None
@@ -170,14 +219,20 @@ class _Builder:
         if case.oath:
             for text in self.texts[case.university]:
                 declarations.accept(
-                    self.session, self.at(first_start + dt.timedelta(days=1)), person, text,
+                    self.session,
+                    self.at(first_start + dt.timedelta(days=1)),
+                    person,
+                    text,
                     actor=person_actor(case),
                 )
         self.fee(case, university, first, person, first_start, index)
         card = None
         if case.card is not None:
             card = self.card(
-                case, first, first_start, case.card,
+                case,
+                first,
+                first_start,
+                case.card,
                 previous.renewals if previous else case.renewals,
             )
         study = first
@@ -185,14 +240,28 @@ class _Builder:
             assert card is not None
             graduated = shift(self.current, -1).starts_on - dt.timedelta(days=5)
             people.change_study_status(
-                self.session, self.at(graduated), first, StudyStatus.GRADUATED, since=graduated,
-                reason=STATUS_REASONS[StudyStatus.GRADUATED], actor=ACTOR,
+                self.session,
+                self.at(graduated),
+                first,
+                StudyStatus.GRADUATED,
+                since=graduated,
+                reason=STATUS_REASONS[StudyStatus.GRADUATED],
+                actor=ACTOR,
             )
             study = people.enrol_student(
-                self.session, self.at(started), university, given_names=case.given_names,
-                family_name=case.family_name, birth_date=birth, pesel=pesel, email=None,
-                album_number=case.album, level=case.level, programme=case.programme,
-                started_on=started, actor=ACTOR,
+                self.session,
+                self.at(started),
+                university,
+                given_names=case.given_names,
+                family_name=case.family_name,
+                birth_date=birth,
+                pesel=pesel,
+                email=None,
+                album_number=case.album,
+                level=case.level,
+                programme=case.programme,
+                started_on=started,
+                actor=ACTOR,
             )
             els.continue_card(self.session, self.at(started), card, study, actor=ACTOR)
             self.renew(case, card, case.renewals, started)
@@ -200,14 +269,22 @@ class _Builder:
             self.card_event(case, study, card)
         if case.new_family_name:
             people.change_personal_data(
-                self.session, self.at(self.today - dt.timedelta(days=20)), person,
-                family_name=case.new_family_name, actor="dean-office",
+                self.session,
+                self.at(self.today - dt.timedelta(days=20)),
+                person,
+                family_name=case.new_family_name,
+                actor="dean-office",
             )
         if case.status is not StudyStatus.ACTIVE:
             since = max(self.today - dt.timedelta(days=case.status_days_ago), started)
             people.change_study_status(
-                self.session, self.at(since), study, case.status, since=since,
-                reason=STATUS_REASONS[case.status], actor="dean-office",
+                self.session,
+                self.at(since),
+                study,
+                case.status,
+                since=since,
+                reason=STATUS_REASONS[case.status],
+                actor="dean-office",
             )
 
     def photo(self, case: DemoCase, person: Person, started: dt.date) -> None:
@@ -215,18 +292,30 @@ class _Builder:
             return
         rejected = case.photo is PhotoStatus.REJECTED
         photo = photo_service.submit_photo(
-            self.session, self.at(started + dt.timedelta(days=2)), person,
-            portrait(case.key, flawed=rejected), actor=person_actor(case),
+            self.session,
+            self.at(started + dt.timedelta(days=2)),
+            person,
+            portrait(case.key, flawed=rejected),
+            actor=person_actor(case),
         )
         if case.photo is not PhotoStatus.PENDING:
             photo_service.decide_photo(
-                self.session, self.at(started + dt.timedelta(days=4)), photo,
-                approve=not rejected, reason=case.rejection_reason, actor="dean-office",
+                self.session,
+                self.at(started + dt.timedelta(days=4)),
+                photo,
+                approve=not rejected,
+                reason=case.rejection_reason,
+                actor="dean-office",
             )
 
     def fee(
-        self, case: DemoCase, university: University, study: Study, person: Person,
-        started: dt.date, index: int,
+        self,
+        case: DemoCase,
+        university: University,
+        study: Study,
+        person: Person,
+        started: dt.date,
+        index: int,
     ) -> None:
         if case.fee is Fee.NONE:
             return
@@ -235,14 +324,24 @@ class _Builder:
         if amount:
             booked = min(started + dt.timedelta(days=7), self.today)
             fees.record_payment(
-                self.session, self.at(booked), university, account_number=person.account_number,
-                amount_grosze=amount, booked_on=booked, source=PaymentSource.MANUAL,
-                key=fees.transaction_key("demo", university.slug, index), title="ELS",
+                self.session,
+                self.at(booked),
+                university,
+                account_number=person.account_number,
+                amount_grosze=amount,
+                booked_on=booked,
+                source=PaymentSource.MANUAL,
+                key=fees.transaction_key("demo", university.slug, index),
+                title="ELS",
                 actor="dean-office",
             )
 
     def card(
-        self, case: DemoCase, study: Study, started: dt.date, target: ElsCardStatus,
+        self,
+        case: DemoCase,
+        study: Study,
+        started: dt.date,
+        target: ElsCardStatus,
         renewals: tuple[int, ...],
     ) -> ElsCard:
         def day(days: int) -> dt.date:
@@ -257,9 +356,12 @@ class _Builder:
         if card.status is target:
             return card
         els.hand_over(
-            self.session, self.at(day(30)), card,
+            self.session,
+            self.at(day(30)),
+            card,
             chip_serial=chip_serial(case.university, f"{card.number}{card.edition}"),
-            issued_on=day(30), actor="dean-office",
+            issued_on=day(30),
+            actor="dean-office",
         )
         self.renew(case, card, renewals, day(30))
         return card
@@ -273,26 +375,41 @@ class _Builder:
             serial = self.serials[case.university]
             self.serials[case.university] += 1
             els.renew(
-                self.session, self.at(max(semester.starts_on, issued)), card, semester,
-                hologram_number=f"{code}{serial:05d}", actor="dean-office",
+                self.session,
+                self.at(max(semester.starts_on, issued)),
+                card,
+                semester,
+                hologram_number=f"{code}{serial:05d}",
+                actor="dean-office",
             )
 
     def card_event(self, case: DemoCase, study: Study, card: ElsCard) -> None:
         days_ago = self.at(self.today - dt.timedelta(days=12))
         if case.card_event is CardEvent.CANCELLED:
             els.set_status(
-                self.session, days_ago, card, ElsCardStatus.CANCELLED,
-                reason="damaged chip", actor="dean-office",
+                self.session,
+                days_ago,
+                card,
+                ElsCardStatus.CANCELLED,
+                reason="damaged chip",
+                actor="dean-office",
             )
             return
         els.set_status(
-            self.session, days_ago, card, ElsCardStatus.LOST, reason="reported lost",
+            self.session,
+            days_ago,
+            card,
+            ElsCardStatus.LOST,
+            reason="reported lost",
             actor="dean-office",
         )
         if case.card_event is CardEvent.LOST_DUPLICATE:
             els.apply_for_card(
-                self.session, self.at(self.today - dt.timedelta(days=10)), study,
-                duplicate_reason=DuplicateReason.LOST, actor="dean-office",
+                self.session,
+                self.at(self.today - dt.timedelta(days=10)),
+                study,
+                duplicate_reason=DuplicateReason.LOST,
+                actor="dean-office",
             )
 
 

@@ -115,10 +115,7 @@ ELS_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "els_fee_not_paid": (
         N_("The card fee is paid."),
-        N_(
-            "Pay the card fee of {amount} to your individual account {account} "
-            "by {deadline}."
-        ),
+        N_("Pay the card fee of {amount} to your individual account {account} by {deadline}."),
     ),
     "els_fee_overdue": (
         N_("The card fee was paid on time."),

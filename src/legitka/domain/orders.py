@@ -85,6 +85,7 @@ class OrderReason(StrEnum):
     DATA_CHANGED = "data_changed"
     REVOKED_BY_OFFICE = "revoked_by_office"
     WALLET_FAILED = "wallet_failed"
+    PROCESSING_FAILED = "processing_failed"
 
 
 REASON_MESSAGES: dict[OrderReason, str] = {
@@ -125,6 +126,10 @@ REASON_MESSAGES: dict[OrderReason, str] = {
     ),
     OrderReason.WALLET_FAILED: N_(
         "The wallet could not store the mLegitymacja: order a new one and activate it again."
+    ),
+    OrderReason.PROCESSING_FAILED: N_(
+        "The order could not be processed because of a fault on the university's side: order "
+        "again later, or contact the dean's office if it happens again."
     ),
 }
 

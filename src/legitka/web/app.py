@@ -17,8 +17,10 @@ from legitka import __version__
 from legitka.domain.eligibility import Policy
 from legitka.domain.text import N_
 from legitka.i18n import translate
+from legitka.issuer import web as issuer_web
 from legitka.registry.models import University
 from legitka.runtime import Runtime
+from legitka.web.cors import PublicCors
 from legitka.web.deps import LocaleDep, RuntimeDep, SessionDep
 from legitka.web.errors import (
     Problem,
@@ -94,4 +96,6 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(router)
     app.include_router(university_router)
+    issuer_web.install(app)
+    app.add_middleware(PublicCors)
     return app

@@ -72,8 +72,10 @@ class IssuedCredential(Base):
 class StatusList(Base):
     """One published Token Status List of a university; ``token`` is its latest signed JWT.
 
-    ``changed_at`` moves on every status change of an entry; the worker re-signs a list whose
-    token is older than that, or older than the re-signing interval.
+    ``version`` goes up with every status change of an entry; the worker re-signs a list whose
+    token was built from an older version (``signed_version``), or is older than the re-signing
+    interval. Comparing versions rather than times keeps a change made while the list is being
+    signed from being missed.
     """
 
     __tablename__ = "status_lists"
@@ -87,6 +89,8 @@ class StatusList(Base):
     full: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     changed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    signed_version: Mapped[int | None] = mapped_column(Integer)
     token: Mapped[str | None] = mapped_column(Text)
     etag: Mapped[str | None] = mapped_column(String(64))
     signed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())

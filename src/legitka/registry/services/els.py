@@ -16,7 +16,7 @@ from legitka.domain.semesters import Semester, validate_hologram
 from legitka.domain.studies import StudyLevel, StudyStatus
 from legitka.registry import audit
 from legitka.registry.models import ElsCard, ElsRenewal, Intake, Person, Study, University
-from legitka.registry.services import fees
+from legitka.registry.services import fees, people
 
 
 def cards_of(session: Session, study: Study) -> list[ElsCard]:
@@ -151,6 +151,7 @@ def set_status(
         old=previous.value,
         new=status.value,
     )
+    people.reconcile_mobile_ids(session, clock, _study(session, card), actor=actor)
 
 
 def _study(session: Session, card: ElsCard) -> Study:

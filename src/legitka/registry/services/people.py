@@ -107,7 +107,8 @@ def enrol_student(
     since = status_since or started_on
     if since < started_on:
         raise InvalidInput(
-            "status_before_start", "The status cannot date from before the studies started.",
+            "status_before_start",
+            "The status cannot date from before the studies started.",
             field="status_since",
         )
     now = clock.now()
@@ -226,7 +227,16 @@ def change_personal_data(
         university_id=person.university_id,
         fields=changed,
     )
+    for study in session.scalars(select(Study).where(Study.person_id == person.id)):
+        reconcile_mobile_ids(session, clock, study, actor=actor)
     return changed
+
+
+def reconcile_mobile_ids(session: Session, clock: Clock, study: Study, *, actor: str) -> None:
+    """Let the issuer bring the student's mLegitymacja in line with the register (R22)."""
+    from legitka.issuer.mobile_ids import reconcile  # the issuer builds on the register
+
+    reconcile(session, clock, study, actor=actor)
 
 
 def change_study_status(
@@ -270,6 +280,7 @@ def change_study_status(
         old=previous.value,
         new=status.value,
     )
+    reconcile_mobile_ids(session, clock, study, actor=actor)
 
 
 _hasher = PasswordHasher()

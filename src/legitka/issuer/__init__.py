@@ -1,0 +1,1 @@
+"""The credential issuer: orders, offers, OpenID4VCI endpoints, status lists and revocation."""

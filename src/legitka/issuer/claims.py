@@ -1,0 +1,147 @@
+"""The data an mLegitymacja carries (DESIGN.md §5), taken from the register.
+
+The worker prepares the personal claims and the photo when it processes an order; the issuer
+adds what depends on the moment of issue (issue date, validity, age flags) when the wallet
+fetches the credential.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from PIL import Image, UnidentifiedImageError
+from sqlalchemy.orm import Session
+
+from legitka.domain.errors import LegitkaError
+from legitka.domain.text import N_
+from legitka.registry.models import Person, Study, University
+from legitka.registry.services import els, photos
+
+PICTURE_MAX_BYTES = 20 * 1024
+PICTURE_SIZE = (280, 360)  # 35 × 45 mm at 203 dpi
+JPEG_QUALITIES = (85, 75, 65, 55, 45, 35)
+
+# Selectively disclosable claims, in the order wallets and verifiers show them.
+DISCLOSABLE = (
+    "picture",
+    "given_name",
+    "family_name",
+    "birthdate",
+    "personal_administrative_number",
+    "student_id",
+    "university",
+    "issuance_date",
+    "age_over_18",
+    "age_under_26",
+)
+
+
+class PictureError(LegitkaError):
+    """The register's photo cannot be turned into the credential's picture."""
+
+
+def credential_picture(image: bytes) -> str:
+    """The photo as a JPEG data URI of at most 20 kB, re-encoded (no metadata kept)."""
+    try:
+        with Image.open(io.BytesIO(image)) as source:
+            picture = source.convert("RGB")
+    except (UnidentifiedImageError, OSError, ValueError):
+        raise PictureError(
+            "bad_photo", N_("The approved photo cannot be read: upload a new photo.")
+        ) from None
+    picture.thumbnail(PICTURE_SIZE, Image.Resampling.LANCZOS)
+    while True:
+        for quality in JPEG_QUALITIES:
+            out = io.BytesIO()
+            picture.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
+            if out.tell() <= PICTURE_MAX_BYTES:
+                return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode()
+        width, height = picture.size
+        if width < 80:
+            raise PictureError(
+                "bad_photo", N_("The approved photo cannot be made small enough: upload another.")
+            )
+        picture = picture.resize((width * 3 // 4, height * 3 // 4), Image.Resampling.LANCZOS)
+
+
+@dataclass(frozen=True)
+class PreparedData:
+    """What the worker prepares for an order: personal claims and what they rest on."""
+
+    claims: dict[str, Any]
+    data_fingerprint: str
+    card_number: str | None
+
+
+def university_claim(university: University) -> dict[str, Any]:
+    return {"id": university.slug, "name": {"pl": university.name_pl, "en": university.name_en}}
+
+
+def prepare(session: Session, study: Study) -> PreparedData:
+    """The personal claims of ``study``'s student, with the approved photo re-encoded."""
+    person = session.get_one(Person, study.person_id)
+    university = session.get_one(University, study.university_id)
+    photo = photos.approved_photo(session, person)
+    if photo is None:
+        raise PictureError(
+            "no_photo", N_("There is no approved photo: upload one and wait for its approval.")
+        )
+    card = els.current_card(session, study)
+    claims = {
+        "given_name": person.given_names,
+        "family_name": person.family_name,
+        "birthdate": person.birth_date.isoformat(),
+        "personal_administrative_number": person.pesel,
+        "student_id": study.album_number,
+        "university": university_claim(university),
+        "picture": credential_picture(photo.image),
+    }
+    return PreparedData(
+        claims=claims,
+        data_fingerprint=person.personal_data.fingerprint(),
+        card_number=f"{card.number}{card.edition}" if card is not None else None,
+    )
+
+
+def _birthday(birth: dt.date, years: int) -> dt.date:
+    try:
+        return birth.replace(year=birth.year + years)
+    except ValueError:  # born on 29 February
+        return dt.date(birth.year + years, 3, 1)
+
+
+def age_claims(birth: dt.date, today: dt.date, valid_until: dt.date) -> dict[str, bool]:
+    """``age_over_18`` and ``age_under_26`` where they hold for the whole validity.
+
+    A flag that would change before the credential expires is left out: the verifier then asks
+    for the birth date instead of trusting a claim that turns false on the way.
+    """
+    flags: dict[str, bool] = {}
+    adult = _birthday(birth, 18)
+    if adult <= today:
+        flags["age_over_18"] = True
+    elif adult > valid_until:
+        flags["age_over_18"] = False
+    twenty_six = _birthday(birth, 26)
+    if twenty_six > valid_until:
+        flags["age_under_26"] = True
+    elif twenty_six <= today:
+        flags["age_under_26"] = False
+    return flags
+
+
+def disclosable_claims(
+    prepared: dict[str, Any], *, issued_on: dt.date, today: dt.date, valid_until: dt.date
+) -> dict[str, Any]:
+    """Every selectively disclosable claim of the credential, in display order."""
+    birth = dt.date.fromisoformat(prepared["birthdate"])
+    values = {
+        **prepared,
+        "issuance_date": issued_on.isoformat(),
+        **age_claims(birth, today, valid_until),
+    }
+    return {name: values[name] for name in DISCLOSABLE if values.get(name) is not None}

@@ -1,0 +1,155 @@
+"""Changing an mLegitymacja's status: the student cancels, the university revokes (R21, R22).
+
+Every change is immediate in the status lists (their version goes up in the same transaction,
+and the worker re-signs them within seconds) and is audited.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from legitka.clock import Clock, local_today
+from legitka.domain.errors import Conflict
+from legitka.domain.mobile_ids import ENDED, MobileIdStatus, Standing, follow, standing
+from legitka.domain.orders import OPEN, OrderReason, OrderStatus
+from legitka.domain.text import N_
+from legitka.issuer import orders, status_lists
+from legitka.registry import audit
+from legitka.registry.models import MobileId, Order, Person, Study
+from legitka.registry.services.students import eligibility, facts_of
+
+# What an ended mLegitymacja does to its order.
+ORDER_AFTER = {
+    MobileIdStatus.CANCELLED: OrderStatus.CANCELLED,
+    MobileIdStatus.REPLACED: OrderStatus.CANCELLED,
+    MobileIdStatus.REVOKED: OrderStatus.INVALIDATED,
+}
+
+
+def set_status(
+    session: Session,
+    clock: Clock,
+    mobile_id: MobileId,
+    new: MobileIdStatus,
+    *,
+    reason: OrderReason | None,
+    actor: str,
+) -> bool:
+    """Move ``mobile_id`` to ``new``; returns whether anything changed."""
+    if mobile_id.status is new or mobile_id.status in ENDED:
+        return False
+    previous = mobile_id.status
+    mobile_id.status = new
+    mobile_id.reason = reason.value if reason else None
+    mobile_id.status_changed_at = clock.now()
+    status_lists.mark_changed(session, clock, status_lists.lists_of(session, mobile_id))
+    audit.record(
+        session, clock, actor=actor, action=f"mobile_id.{new.value}", subject_type="mobile_id",
+        subject_id=mobile_id.id, university_id=mobile_id.university_id,
+        previous=previous.value, reason=reason.value if reason else None,
+    )  # fmt: skip
+    if new in ORDER_AFTER:
+        order = session.get_one(Order, mobile_id.order_id)
+        if order.status is OrderStatus.PICKED_UP:
+            orders.move(session, clock, order, ORDER_AFTER[new], actor=actor, reason=reason)
+    return True
+
+
+def of_order(session: Session, order: Order) -> MobileId | None:
+    return session.scalar(select(MobileId).where(MobileId.order_id == order.id))
+
+
+def live_of(session: Session, study: Study) -> list[MobileId]:
+    """The study's mLegitymacja that still count (active or suspended)."""
+    return list(
+        session.scalars(
+            select(MobileId).where(
+                MobileId.study_id == study.id, MobileId.status.not_in(list(ENDED))
+            )
+        )
+    )
+
+
+def cancel(session: Session, clock: Clock, order: Order, *, actor: str) -> None:
+    """The student cancels: an open order stops, an activated mLegitymacja stops working (R21).
+
+    Works without the phone: nothing from the wallet is needed.
+    """
+    if order.status in OPEN:
+        orders.move(
+            session, clock, order, OrderStatus.CANCELLED, actor=actor,
+            reason=OrderReason.CANCELLED_BY_STUDENT,
+        )  # fmt: skip
+        return
+    mobile_id = of_order(session, order) if order.status is OrderStatus.PICKED_UP else None
+    if mobile_id is None or mobile_id.status in ENDED:
+        raise Conflict(
+            "order_closed",
+            N_("Order {order} is already closed ({state}): there is nothing to cancel."),
+            field="order",
+            order=order.id,
+            state=order.status.value,
+        )
+    set_status(
+        session, clock, mobile_id, MobileIdStatus.CANCELLED,
+        reason=OrderReason.CANCELLED_BY_STUDENT, actor=actor,
+    )  # fmt: skip
+
+
+def revoke(session: Session, clock: Clock, mobile_id: MobileId, *, actor: str) -> bool:
+    """The dean's office revokes an mLegitymacja, e.g. after a lost phone."""
+    return set_status(
+        session, clock, mobile_id, MobileIdStatus.REVOKED,
+        reason=OrderReason.REVOKED_BY_OFFICE, actor=actor,
+    )  # fmt: skip
+
+
+def replace_older(session: Session, clock: Clock, study: Study, *, keep: int, actor: str) -> None:
+    """One phone at a time (R15): a newly activated mLegitymacja ends the older ones."""
+    for mobile_id in live_of(session, study):
+        if mobile_id.id != keep:
+            set_status(
+                session, clock, mobile_id, MobileIdStatus.REPLACED,
+                reason=OrderReason.REPLACED, actor=actor,
+            )  # fmt: skip
+
+
+def standing_of(session: Session, clock: Clock, mobile_id: MobileId) -> Standing:
+    study = session.get_one(Study, mobile_id.study_id)
+    person = session.get_one(Person, mobile_id.person_id)
+    return standing(
+        facts_of(session, study),
+        card_at_issue=mobile_id.card_number,
+        data_unchanged=person.personal_data.fingerprint() == mobile_id.data_fingerprint,
+        today=local_today(clock),
+    )
+
+
+def reconcile(session: Session, clock: Clock, study: Study, *, actor: str) -> list[MobileId]:
+    """Bring the study's mLegitymacja and open orders in line with the register (R22).
+
+    Called after every change of the student's status, card or personal data: loss of student
+    rights revokes, suspension suspends and reinstatement restores; under the ELS-linked policy a
+    card that is no longer active or changed personal data revokes. Returns the changed ones.
+    """
+    changed = []
+    for mobile_id in live_of(session, study):
+        target = standing_of(session, clock, mobile_id)
+        new = follow(mobile_id.status, target)
+        if new is not None and set_status(
+            session, clock, mobile_id, new, reason=target.reason, actor=actor
+        ):
+            changed.append(mobile_id)
+    order = orders.open_order(session, study)
+    if order is not None and not eligibility(session, study, clock).eligible:
+        facts = facts_of(session, study)
+        target = standing(
+            facts, card_at_issue=order.card_number or (facts.card.number if facts.card else None),
+            data_unchanged=True, today=local_today(clock),
+        )  # fmt: skip
+        orders.move(
+            session, clock, order, OrderStatus.INVALIDATED, actor=actor,
+            reason=target.reason or OrderReason.NOT_ELIGIBLE,
+        )  # fmt: skip
+    return changed

@@ -1,0 +1,143 @@
+"""The worker's part of an order: claim it, re-check the conditions, prepare the data, offer.
+
+Claiming and processing are two transactions. The claim marks the order *processing* with a
+lease in the worker's name; processing commits the prepared data, the offer and the *ready*
+status together, only while the lease is still the worker's. A worker that dies mid-job leaves
+nothing half-made: its lease lapses and another worker takes the order up again. On PostgreSQL
+workers skip rows another worker is claiming (``FOR UPDATE SKIP LOCKED``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from legitka.clock import Clock
+from legitka.domain.orders import OrderReason, OrderStatus
+from legitka.issuer import claims, offers, orders
+from legitka.issuer.config import IssuerConfig
+from legitka.registry import audit
+from legitka.registry.db import transaction
+from legitka.registry.models import Order, Study
+from legitka.registry.services.students import eligibility
+
+logger = logging.getLogger("legitka.worker")
+
+LEASE_SECONDS = 60
+MAX_ATTEMPTS = 5
+
+
+def _claimable(now: dt.datetime) -> object:
+    return or_(
+        Order.status == OrderStatus.PENDING,
+        and_(Order.status == OrderStatus.PROCESSING, Order.lease_until < now),
+    )
+
+
+def claim(
+    sessions: sessionmaker[Session], clock: Clock, worker: str, *, limit: int = 20
+) -> list[int]:
+    """Take up to ``limit`` waiting orders (or orders whose worker's lease lapsed)."""
+    claimed: list[int] = []
+    with transaction(sessions) as session:
+        now = clock.now()
+        query = select(Order.id).where(_claimable(now)).order_by(Order.id).limit(limit)  # type: ignore[arg-type]
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        for order_id in session.scalars(query).all():
+            previous = session.scalar(select(Order.status).where(Order.id == order_id))
+            result = session.execute(
+                update(Order)
+                .where(Order.id == order_id, _claimable(now))  # type: ignore[arg-type]
+                .values(
+                    status=OrderStatus.PROCESSING,
+                    claimed_by=worker,
+                    lease_until=now + dt.timedelta(seconds=LEASE_SECONDS),
+                    attempts=Order.attempts + 1,
+                    updated_at=now,
+                )
+            )
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                continue
+            claimed.append(order_id)
+            university_id = session.scalar(select(Order.university_id).where(Order.id == order_id))
+            audit.record(
+                session, clock, actor=worker, action="order.processing", subject_type="order",
+                subject_id=order_id, university_id=university_id,
+                previous=previous.value if previous else None,
+            )  # fmt: skip
+    return claimed
+
+
+def process(
+    sessions: sessionmaker[Session], clock: Clock, config: IssuerConfig, worker: str, order_id: int
+) -> OrderStatus | None:
+    """Process a claimed order; returns its new status, or ``None`` when the lease was lost."""
+    with transaction(sessions) as session:
+        query = select(Order).where(Order.id == order_id)
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update()
+        order = session.scalars(query).one_or_none()
+        if (
+            order is None
+            or order.status is not OrderStatus.PROCESSING
+            or order.claimed_by != worker
+        ):
+            return None
+        if order.attempts > MAX_ATTEMPTS:
+            orders.move(
+                session, clock, order, OrderStatus.ERROR, actor=worker,
+                reason=OrderReason.PROCESSING_FAILED,
+            )  # fmt: skip
+            return order.status
+        study = session.get_one(Study, order.study_id)
+        result = eligibility(session, study, clock)
+        if not result.eligible or result.valid_until is None:
+            orders.move(
+                session, clock, order, OrderStatus.ERROR, actor=worker,
+                reason=OrderReason.NOT_ELIGIBLE,
+            )  # fmt: skip
+            return order.status
+        try:
+            prepared = claims.prepare(session, study)
+        except claims.PictureError:
+            orders.move(
+                session, clock, order, OrderStatus.ERROR, actor=worker,
+                reason=OrderReason.NO_PHOTO,
+            )  # fmt: skip
+            return order.status
+        order.claims = prepared.claims
+        order.data_fingerprint = prepared.data_fingerprint
+        order.card_number = prepared.card_number
+        order.valid_until = result.valid_until
+        offers.create_offer(session, clock, config, order)
+        orders.move(session, clock, order, OrderStatus.READY, actor=worker)
+        return order.status
+
+
+def expire_offers(sessions: sessionmaker[Session], clock: Clock, worker: str) -> int:
+    """Ready orders whose QR code and activation code lapsed become expired."""
+    from legitka.registry.models import Offer, OfferStatus
+
+    count = 0
+    with transaction(sessions) as session:
+        lapsed = session.scalars(
+            select(Order)
+            .join(Offer, Offer.order_id == Order.id)
+            .where(
+                Order.status == OrderStatus.READY,
+                Offer.status == OfferStatus.OPEN,
+                Offer.expires_at <= clock.now(),
+            )
+            .limit(500)
+        ).all()
+        for order in lapsed:
+            orders.move(
+                session, clock, order, OrderStatus.EXPIRED, actor=worker,
+                reason=OrderReason.OFFER_EXPIRED,
+            )  # fmt: skip
+            count += 1
+    return count

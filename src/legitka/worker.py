@@ -1,0 +1,140 @@
+"""Background work: orders, status list signing, lapsed offers and old nonces.
+
+Runs inside ``legitka serve`` (a thread, by default) and as separate ``legitka worker``
+processes at scale; any number of workers can share one database. All state is in the database,
+so a worker can be killed at any moment: what it held is taken up again by another.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy.exc import OperationalError
+
+from legitka.credentials.pki import PkiError
+from legitka.domain.errors import LegitkaError
+from legitka.issuer import nonces, processing, status_lists
+from legitka.registry.db import transaction
+from legitka.registry.models import StatusList, University
+from legitka.runtime import Runtime
+
+logger = logging.getLogger("legitka.worker")
+
+PURGE_EVERY = 60  # rounds between purges of expired nonces
+
+
+@dataclass
+class Round:
+    """What one round of the worker did."""
+
+    orders: int = 0
+    signed: int = 0
+    expired: int = 0
+    purged: int = 0
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.orders or self.signed or self.expired)
+
+
+class Worker:
+    def __init__(self, runtime: Runtime, *, name: str | None = None) -> None:
+        self.runtime = runtime
+        self.name = name or f"worker:{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.rounds = 0
+
+    def process_orders(self, limit: int = 20) -> int:
+        rt = self.runtime
+        done = 0
+        for order_id in processing.claim(rt.sessions, rt.clock, self.name, limit=limit):
+            try:
+                processing.process(rt.sessions, rt.clock, rt.issuer_config, self.name, order_id)
+                done += 1
+            except LegitkaError as exc:
+                logger.warning("order %s not processed: %s (%s)", order_id, exc.code, exc.message)
+        return done
+
+    def sign_status_lists(self) -> int:
+        rt = self.runtime
+        signed = 0
+        with transaction(rt.sessions) as session:
+            due = status_lists.due(session, rt.clock.now(), rt.issuer_config)
+        for list_id in due:
+            try:
+                with transaction(rt.sessions) as session:
+                    status_list = session.get_one(StatusList, list_id)
+                    if not status_lists.needs_signing(
+                        status_list, rt.clock.now(), rt.issuer_config
+                    ):
+                        continue
+                    slug = session.get_one(University, status_list.university_id).slug
+                    status_lists.sign(
+                        session, rt.clock, rt.issuer_config, status_list, rt.issuer_key(slug)
+                    )
+                    signed += 1
+            except (PkiError, LegitkaError) as exc:
+                logger.error("status list %s not signed: %s (%s)", list_id, exc.code, exc.message)
+        return signed
+
+    def run_once(self) -> Round:
+        """One round of every kind of work."""
+        rt = self.runtime
+        result = Round()
+        result.orders = self.process_orders()
+        result.signed = self.sign_status_lists()
+        result.expired = processing.expire_offers(rt.sessions, rt.clock, self.name)
+        if self.rounds % PURGE_EVERY == 0:
+            with transaction(rt.sessions) as session:
+                result.purged = nonces.purge(session, rt.clock)
+        self.rounds += 1
+        return result
+
+    def run(self, stop: threading.Event, *, idle_seconds: float = 0.5) -> None:
+        """Work until ``stop`` is set; a database outage pauses the work, never ends it."""
+        logger.info("%s started", self.name)
+        while not stop.is_set():
+            try:
+                busy = self.run_once().busy
+            except OperationalError as exc:
+                logger.warning("database unavailable, retrying: %s", type(exc).__name__)
+                busy = False
+                stop.wait(5)
+            except Exception:
+                logger.exception("worker round failed")
+                busy = False
+                stop.wait(5)
+            if not busy:
+                stop.wait(idle_seconds)
+        logger.info("%s stopped", self.name)
+
+
+def start_thread(runtime: Runtime) -> tuple[threading.Thread, threading.Event]:
+    """Run a worker in a daemon thread of this process (``legitka serve``'s default)."""
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=Worker(runtime).run, args=(stop,), name="legitka-worker", daemon=True
+    )
+    thread.start()
+    return thread, stop
+
+
+def drain(runtime: Runtime, *, rounds: int = 50) -> Round:
+    """Run rounds until there is nothing left to do (tests and ``--once``)."""
+    worker = Worker(runtime)
+    total = Round()
+    for _ in range(rounds):
+        step = worker.run_once()
+        total.orders += step.orders
+        total.signed += step.signed
+        total.expired += step.expired
+        total.purged += step.purged
+        if not step.busy:
+            break
+        time.sleep(0)
+    return total
