@@ -82,9 +82,7 @@ def render_student(report: dict[str, Any], locale: str, university_name: str) ->
     )
     parts: list[RenderableType] = [title]
 
-    changes = ", ".join(
-        f"{c['field']} ({c['changed_at'][:10]})" for c in person["data_changes"]
-    )
+    changes = ", ".join(f"{c['field']} ({c['changed_at'][:10]})" for c in person["data_changes"])
     parts.append(
         _fields(
             t(L_PERSON),

@@ -67,6 +67,7 @@ PESEL_SERIALS = 5000  # per birth date and sex
 POOL = 24  # distinct generated photos
 ACTOR = "demo"
 
+
 class Plan(StrEnum):
     """What a generated student's register entry looks like."""
 
@@ -82,6 +83,7 @@ PLAN_WEIGHTS = (80, 6, 5, 4, 5)
 
 
 # ---- helpers shared with the demo cases ----
+
 
 def make_pesel(birth_date: dt.date, serial: int, *, female: bool) -> str:
     """A valid PESEL for ``birth_date``: serial 0-4999, the sex digit even for women."""
@@ -118,6 +120,7 @@ def next_hologram_serial(session: Session, hologram_code: str) -> int:
 
 
 # ---- generation ----
+
 
 @dataclass(frozen=True)
 class Planned:
@@ -288,16 +291,22 @@ def _insert(
     now = runtime.clock.now()
     today = local_today(runtime.clock)
     intake = session.scalar(
-        select(Intake).where(Intake.university_id == university.id)
-        .order_by(Intake.starts_on.desc()).limit(1)
+        select(Intake)
+        .where(Intake.university_id == university.id)
+        .order_by(Intake.starts_on.desc())
+        .limit(1)
     )
     declarations = _current_declarations(session, university.id)
     people = [
         Person(
-            university_id=university.id, given_names=p.given, family_name=p.family,
-            birth_date=p.birth_date, pesel=p.pesel,
+            university_id=university.id,
+            given_names=p.given,
+            family_name=p.family,
+            birth_date=p.birth_date,
+            pesel=p.pesel,
             email=f"s{p.album}@{university.slug}.example.org",
-            created_at=now, data_changed_at=now,
+            created_at=now,
+            data_changed_at=now,
         )
         for p in batch
     ]
@@ -308,10 +317,15 @@ def _insert(
         person.account_number = individual_account(university.account_prefix, person.id)
         studies.append(
             Study(
-                university_id=university.id, person_id=person.id,
-                intake_id=intake.id if intake else None, album_number=p.album,
-                programme=p.programme, level=StudyLevel.FIRST_CYCLE, status=StudyStatus.ACTIVE,
-                status_since=p.started_on, started_on=p.started_on,
+                university_id=university.id,
+                person_id=person.id,
+                intake_id=intake.id if intake else None,
+                album_number=p.album,
+                programme=p.programme,
+                level=StudyLevel.FIRST_CYCLE,
+                status=StudyStatus.ACTIVE,
+                status_since=p.started_on,
+                started_on=p.started_on,
             )
         )
     session.add_all(studies)
@@ -320,25 +334,47 @@ def _insert(
     payments: list[tuple[Payment, Charge]] = []
     # rows whose ids nobody needs go in as one multi-row INSERT per table
     rows: dict[type[Any], list[dict[str, Any]]] = {
-        StudyStatusChange: [], PortalAccount: [], Photo: [], DeclarationAcceptance: [],
+        StudyStatusChange: [],
+        PortalAccount: [],
+        Photo: [],
+        DeclarationAcceptance: [],
     }
     for person, study, p in zip(people, studies, batch, strict=True):
         rows[StudyStatusChange].append(
-            {"study_id": study.id, "status": StudyStatus.ACTIVE, "since": p.started_on,
-             "reason": "enrolment", "recorded_at": now, "recorded_by": ACTOR}
+            {
+                "study_id": study.id,
+                "status": StudyStatus.ACTIVE,
+                "since": p.started_on,
+                "reason": "enrolment",
+                "recorded_at": now,
+                "recorded_by": ACTOR,
+            }
         )
         rows[PortalAccount].append(
-            {"university_id": university.id, "person_id": person.id, "login": f"s{p.album}",
-             "password_hash": password_hash, "created_at": now}
+            {
+                "university_id": university.id,
+                "person_id": person.id,
+                "login": f"s{p.album}",
+                "password_hash": password_hash,
+                "created_at": now,
+            }
         )
         image, digest = pool[p.photo_index]
         pending = p.plan is Plan.PHOTO_PENDING
         rows[Photo].append(
-            {"person_id": person.id, "image": image, "content_type": "image/jpeg",
-             "width": synthetic.WIDTH, "height": synthetic.HEIGHT, "sha256": digest,
-             "status": PhotoStatus.PENDING if pending else PhotoStatus.APPROVED,
-             "rejection_reason": None, "submitted_at": now,
-             "decided_at": None if pending else now, "decided_by": None if pending else ACTOR}
+            {
+                "person_id": person.id,
+                "image": image,
+                "content_type": "image/jpeg",
+                "width": synthetic.WIDTH,
+                "height": synthetic.HEIGHT,
+                "sha256": digest,
+                "status": PhotoStatus.PENDING if pending else PhotoStatus.APPROVED,
+                "rejection_reason": None,
+                "submitted_at": now,
+                "decided_at": None if pending else now,
+                "decided_by": None if pending else ACTOR,
+            }
         )
         if p.plan is Plan.NEW:
             paid = 0
@@ -349,32 +385,53 @@ def _insert(
                 for d in declarations
             )
         due = intake.payment_deadline if intake else today + dt.timedelta(days=14)
-        charge = Charge(university_id=university.id, person_id=person.id, kind=ChargeKind.ELS,
-                        amount_grosze=university.els_fee_grosze, paid_grosze=paid, due_date=due,
-                        account_number=person.account_number, description="ELS",
-                        status=ChargeStatus.PAID if paid else ChargeStatus.DUE, created_at=now,
-                        settled_at=now if paid else None)
+        charge = Charge(
+            university_id=university.id,
+            person_id=person.id,
+            kind=ChargeKind.ELS,
+            amount_grosze=university.els_fee_grosze,
+            paid_grosze=paid,
+            due_date=due,
+            account_number=person.account_number,
+            description="ELS",
+            status=ChargeStatus.PAID if paid else ChargeStatus.DUE,
+            created_at=now,
+            settled_at=now if paid else None,
+        )
         session.add(charge)
         if paid:
-            payment = Payment(university_id=university.id, person_id=person.id,
-                              source=PaymentSource.MANUAL,
-                              transaction_key=f"generated-{university.id}-{p.album}",
-                              account_number=person.account_number, amount_grosze=paid,
-                              unallocated_grosze=0, booked_on=min(p.started_on, today),
-                              title="ELS", status=PaymentStatus.MATCHED, created_at=now)
+            payment = Payment(
+                university_id=university.id,
+                person_id=person.id,
+                source=PaymentSource.MANUAL,
+                transaction_key=f"generated-{university.id}-{p.album}",
+                account_number=person.account_number,
+                amount_grosze=paid,
+                unallocated_grosze=0,
+                booked_on=min(p.started_on, today),
+                title="ELS",
+                status=PaymentStatus.MATCHED,
+                created_at=now,
+            )
             session.add(payment)
             payments.append((payment, charge))
         if p.card_state is not None:
             active = p.card_state is ElsCardStatus.ACTIVE
-            card = ElsCard(university_id=university.id, person_id=person.id, study_id=study.id,
-                           number=p.album, edition="A",
-                           chip_serial=chip_serial(university.slug, p.album) if active else None,
-                           issued_on=min(p.started_on + dt.timedelta(days=30), today)
-                           if active else None,
-                           status=p.card_state, status_changed_at=now,
-                           data_fingerprint=PersonalData(p.given, p.family, p.birth_date,
-                                                         p.pesel).fingerprint(),
-                           created_at=now)
+            card = ElsCard(
+                university_id=university.id,
+                person_id=person.id,
+                study_id=study.id,
+                number=p.album,
+                edition="A",
+                chip_serial=chip_serial(university.slug, p.album) if active else None,
+                issued_on=min(p.started_on + dt.timedelta(days=30), today) if active else None,
+                status=p.card_state,
+                status_changed_at=now,
+                data_fingerprint=PersonalData(
+                    p.given, p.family, p.birth_date, p.pesel
+                ).fingerprint(),
+                created_at=now,
+            )
             session.add(card)
             cards.append((card, p))
     session.flush()
@@ -386,19 +443,31 @@ def _insert(
     for card, p in cards:
         for semester in p.renewals:
             rows[ElsRenewal].append(
-                {"card_id": card.id, "semester": semester.code,
-                 "valid_until": semester.validity_end,
-                 "hologram_number": f"{university.hologram_code}{serial:05d}",
-                 "renewed_at": now, "renewed_by": ACTOR}
+                {
+                    "card_id": card.id,
+                    "semester": semester.code,
+                    "valid_until": semester.validity_end,
+                    "hologram_number": f"{university.hologram_code}{serial:05d}",
+                    "renewed_at": now,
+                    "renewed_by": ACTOR,
+                }
             )
             serial += 1
     for model, values in rows.items():
         if values:
             session.execute(insert(model), values)
-    audit.record(session, runtime.clock, actor=ACTOR, action="demo.students_generated",
-                 subject_type="university", subject_id=university.id,
-                 university_id=university.id, count=len(batch),
-                 first_person_id=people[0].id, last_person_id=people[-1].id)
+    audit.record(
+        session,
+        runtime.clock,
+        actor=ACTOR,
+        action="demo.students_generated",
+        subject_type="university",
+        subject_id=university.id,
+        university_id=university.id,
+        count=len(batch),
+        first_person_id=people[0].id,
+        last_person_id=people[-1].id,
+    )
     return serial
 
 

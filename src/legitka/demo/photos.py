@@ -43,9 +43,7 @@ def portrait(seed: int | str, *, flawed: bool = False, quality: int = 70) -> byt
 
     # shoulders and neck
     shoulder_top = head_top + head_h - 10
-    draw.ellipse(
-        (cx - 190, shoulder_top + 40, cx + 190, shoulder_top + 360), fill=clothes
-    )
+    draw.ellipse((cx - 190, shoulder_top + 40, cx + 190, shoulder_top + 360), fill=clothes)
     draw.rectangle((cx - 30, head_top + head_h - 40, cx + 30, shoulder_top + 60), fill=skin)
     # hair behind the head, the head, then a fringe
     hair_extra = rng.randint(10, 34)

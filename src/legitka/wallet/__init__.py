@@ -1,0 +1,1 @@
+"""The holder side: a Python wallet library (``holder``); the browser wallet lives in ``static``."""

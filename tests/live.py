@@ -1,0 +1,76 @@
+"""A real legitka server on loopback for functional and interoperability tests.
+
+``issuer_runtime`` builds a runtime on the test's database whose base URL is a free local port,
+with the demo universities and students and a demo PKI; ``serving`` runs the real ASGI
+application with uvicorn on that port in a thread. The runtime's clock is the test's
+``FixedClock``: background work is run explicitly (``legitka.worker.drain``), never by sleeping.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import uvicorn
+from pydantic import SecretStr
+
+from legitka.clock import FixedClock
+from legitka.config import Settings
+from legitka.demo import ensure_demo, ensure_demo_keys
+from legitka.registry.db import make_engine, session_factory
+from legitka.runtime import Runtime
+from legitka.web import create_app
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def issuer_runtime(db_url: str, clock: FixedClock, data_dir: Path, *, demo: bool = True) -> Runtime:
+    port = free_port()
+    settings = Settings(
+        database_url=db_url,
+        data_dir=data_dir,
+        port=port,
+        secret_key=SecretStr("test-secret-key-for-offers"),
+        key_passphrase=SecretStr("test-passphrase"),
+        worker=False,
+    )
+    engine = make_engine(settings.effective_database_url)
+    runtime = Runtime(settings, engine, session_factory(engine), clock)
+    if demo:
+        ensure_demo(runtime)
+        ensure_demo_keys(runtime)
+    return runtime
+
+
+@contextmanager
+def serving(runtime: Runtime) -> Iterator[str]:
+    """Serve ``runtime`` on its port until the block ends; yields the base URL."""
+    config = uvicorn.Config(
+        create_app(runtime),
+        host="127.0.0.1",
+        port=runtime.settings.port,
+        log_level="warning",
+        lifespan="off",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    try:
+        yield runtime.settings.effective_base_url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
