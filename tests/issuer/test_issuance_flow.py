@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import select
 
-from legitka.clock import FixedClock
 from legitka.credentials import jose
-from legitka.credentials.status_list import StatusList as Bits
 from legitka.domain.mobile_ids import MobileIdStatus
 from legitka.domain.orders import OrderStatus
 from legitka.domain.studies import StudyStatus
@@ -22,55 +16,9 @@ from legitka.registry.db import transaction
 from legitka.registry.models import MobileId, Order
 from legitka.registry.services import people
 from legitka.registry.services.students import find_study
-from legitka.runtime import Runtime
-from legitka.wallet.holder import Holder, HolderError, StoredCredential
+from legitka.wallet.holder import HolderError
 from legitka.worker import drain
-from tests.live import issuer_runtime, serving
-
-
-@dataclass
-class Issuer:
-    runtime: Runtime
-    base: str
-    http: httpx.Client
-    clock: FixedClock
-
-    def holder(self) -> Holder:
-        roots = [self.runtime.pki.root_certificate()]
-        return Holder(self.http, trusted_roots=roots, now=self.clock.now)
-
-    def order(self, slug: str = "pd", album: str = "100001") -> dict:
-        with transaction(self.runtime.sessions) as session:
-            study = find_study(session, slug, album)
-            order, _ = orders.place(session, self.clock, study, channel="cli", actor="test")
-            order_id = order.id
-        drain(self.runtime)
-        return self.view(order_id)
-
-    def view(self, order_id: int) -> dict:
-        with self.runtime.sessions() as session:
-            return orders.view(
-                session, self.runtime.issuer_config, orders.get(session, order_id), "en"
-            )
-
-    def status_of(self, credential: StoredCredential) -> int:
-        """The status a verifier reads for ``credential`` in the published list."""
-        drain(self.runtime)
-        reference = credential.claims["status"]["status_list"]
-        token = self.http.get(reference["uri"]).text
-        header = jose.unverified_header(token)
-        assert header["typ"] == "statuslist+jwt"
-        claims = jose.unverified_claims(token)
-        assert claims["sub"] == reference["uri"]
-        return Bits.decode(claims["status_list"]).get(reference["idx"])
-
-
-@pytest.fixture
-def issuer(db_url: str, clock: FixedClock, tmp_path: Path) -> Iterator[Issuer]:
-    runtime = issuer_runtime(db_url, clock, tmp_path / "data")
-    with serving(runtime) as base, httpx.Client(timeout=10) as http:
-        yield Issuer(runtime, base, http, clock)
-    runtime.close()
+from tests.issuer.conftest import Issuer
 
 
 def test_order_activate_and_show_claims(issuer: Issuer) -> None:

@@ -13,11 +13,14 @@ import re
 from typing import Any
 from urllib.parse import parse_qs
 
+from cryptography.hazmat.primitives.serialization import Encoding
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import select
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from legitka.credentials.pki import UniversityRef
+from legitka.credentials.trust_list import publish_trust_list
 from legitka.domain.errors import LegitkaError
 from legitka.domain.text import N_
 from legitka.i18n import translate
@@ -257,6 +260,32 @@ async def notification(slug: str, request: Request, runtime: RuntimeDep) -> Resp
         issuance.notify(session, runtime.clock, access, body)
         session.commit()
     return Response(status_code=204, headers=NO_STORE)
+
+
+# -- trust ------------------------------------------------------------------------------------
+
+
+@router.get("/trust/list.json", tags=["trust"])
+def trust_list(session: SessionDep, runtime: RuntimeDep) -> Response:
+    """The signed list of this deployment's issuers and verifier (JWS JSON serialization)."""
+    universities = [
+        UniversityRef(u.slug, u.name_pl, u.name_en)
+        for u in session.scalars(select(University).order_by(University.slug))
+    ]
+    document = publish_trust_list(
+        runtime.pki, universities, runtime.issuer_config.base_url, runtime.clock.now()
+    )
+    return JSONResponse(document, headers={"Cache-Control": "public, max-age=300"})
+
+
+@router.get("/trust/root.pem", tags=["trust"])
+def root_certificate(runtime: RuntimeDep) -> Response:
+    """The root CA certificates (PEM). Fetching them here is a convenience: a verifier must
+    compare the fingerprint with one obtained from the deployment's operator."""
+    pem = b"".join(c.public_bytes(Encoding.PEM) for c in runtime.pki.root_certificates())
+    return Response(
+        pem, media_type="application/x-pem-file", headers={"Cache-Control": "public, max-age=3600"}
+    )
 
 
 # -- status lists ------------------------------------------------------------------------------
