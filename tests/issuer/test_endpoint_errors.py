@@ -308,6 +308,8 @@ def test_polish_message_beside_the_ascii_description(shared_issuer: Issuer, urls
 
 def test_unknown_university_and_status_list(shared_issuer: Issuer) -> None:
     assert shared_issuer.http.post(f"{shared_issuer.base}/u/nope/nonce").status_code == 404
-    missing = shared_issuer.http.get(f"{shared_issuer.base}/u/pd/status/99")
+    missing = shared_issuer.http.get(
+        f"{shared_issuer.base}/u/pd/status/99", headers={"Accept": "application/json"}
+    )
     assert missing.status_code == 404
     assert missing.json()["code"] == "unknown_status_list"
