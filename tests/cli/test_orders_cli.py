@@ -113,3 +113,20 @@ def test_a_running_server_processes_orders_in_the_background(demo_dir: Path) -> 
         server.terminate()
         output, _ = server.communicate(timeout=30)
     assert "Traceback" not in output
+
+
+def test_qr_code_images(demo_dir: Path, tmp_path: Path) -> None:
+    import zxingcpp
+    from PIL import Image
+
+    order = json.loads(invoke(demo_dir, "orders", "create", "-u", "pd", "-a", "100001",
+                              "--json").output)  # fmt: skip
+    png = tmp_path / "offer.png"
+    written = invoke(demo_dir, "orders", "qr", str(order["id"]), "--out", str(png))
+    assert written.exit_code == 0, written.output
+    decoded = zxingcpp.read_barcodes(Image.open(png))
+    assert decoded[0].text == order["offer"]["qr_uri"]
+    drawn = invoke(demo_dir, "orders", "qr", str(order["id"]))
+    assert order["offer"]["activation_code"] in drawn.output
+    wrong = invoke(demo_dir, "orders", "qr", str(order["id"]), "--out", str(tmp_path / "x.gif"))
+    assert wrong.exit_code == 2 and "error[unknown_image_format]" in wrong.output

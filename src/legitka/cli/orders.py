@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -18,7 +19,10 @@ from legitka.cli.common import (
     console,
 )
 from legitka.cli.student_view import Language
+from legitka.domain.errors import Conflict, InvalidInput
+from legitka.domain.text import N_
 from legitka.issuer import mobile_ids, orders
+from legitka.issuer import qr as qr_images
 from legitka.registry.db import transaction
 from legitka.registry.services.students import find_study
 from legitka.runtime import Runtime
@@ -103,6 +107,57 @@ def show(
     locale = lang.value if lang else cli_locale()
     with cli_runtime(config, database_url, data_dir, demo=demo) as runtime:
         _show(runtime, order_id, locale, as_json)
+
+
+@app.command()
+def qr(
+    order_id: Annotated[int, typer.Argument(metavar="ID", help="The order's number.")],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Write the QR code to FILE.svg or FILE.png.", dir_okay=False
+        ),
+    ] = None,
+    config: ConfigOption = None,
+    database_url: DatabaseUrlOption = None,
+    data_dir: DataDirOption = None,
+    demo: DemoOption = False,
+) -> None:
+    """The QR code of a ready order: drawn in the terminal, or written as SVG or PNG.
+
+    The activation code is shown beside it, never inside it.
+    """
+    with (
+        cli_runtime(config, database_url, data_dir, demo=demo) as runtime,
+        runtime.sessions() as session,
+    ):
+        view = orders.view(session, runtime.issuer_config, orders.get(session, order_id), "en")
+    offer = view["offer"]
+    if offer is None:
+        raise Conflict(
+            "no_offer",
+            N_("Order {order} has no QR code to show: it is {state}."),
+            field="order",
+            order=order_id,
+            state=view["status"],
+        )
+    if out is None:
+        typer.echo(qr_images.terminal(offer["qr_uri"]))
+        typer.echo(f"activation code: {offer['activation_code']}")
+        return
+    suffix = out.suffix.lower()
+    if suffix == ".svg":
+        out.write_text(qr_images.svg(offer["qr_uri"]), encoding="utf-8")
+    elif suffix == ".png":
+        out.write_bytes(qr_images.png(offer["qr_uri"]))
+    else:
+        raise InvalidInput(
+            "unknown_image_format",
+            N_("Write the QR code to a file ending in .svg or .png, not '{name}'."),
+            field="out",
+            name=out.name,
+        )
+    console.print(f"QR code written to {out}", highlight=False, markup=False)
 
 
 @app.command(name="list")

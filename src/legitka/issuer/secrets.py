@@ -45,7 +45,8 @@ class OfferCodes:
 
 def offer_codes(secret_key: str, salt: str) -> OfferCodes:
     key = secret_key.encode("utf-8")
-    reference = b64url_encode(_derive(key, "offer-reference", salt))
+    # 128 bits are unguessable and keep the QR code small (the URL is in the code).
+    reference = b64url_encode(_derive(key, "offer-reference", salt)[:16])
     code = b64url_encode(_derive(key, "pre-authorized-code", salt))
     number = int.from_bytes(_derive(key, "activation-code", salt), "big")
     activation = str(number % 10**ACTIVATION_CODE_LENGTH).zfill(ACTIVATION_CODE_LENGTH)
