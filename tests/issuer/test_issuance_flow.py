@@ -208,3 +208,21 @@ def test_worker_processing_survives_a_lost_lease(issuer: Issuer) -> None:
         assert session.get_one(Order, order.id).offer is not None
         assert session.scalars(select(MobileId)).all() == []
     assert MobileIdStatus.ACTIVE  # the enum is importable for the next tests
+
+
+def test_expired_tokens_and_nonces_are_forgotten(issuer: Issuer) -> None:
+    from sqlalchemy import func
+
+    from legitka.registry.models import IssuanceNonce, IssuanceToken
+
+    view = issuer.order()
+    issuer.holder().activate(view["offer"]["qr_uri"], view["offer"]["activation_code"])
+    issuer.http.post(f"{issuer.base}/u/pd/nonce")
+    with issuer.runtime.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(IssuanceToken)) == 2
+        assert session.scalar(select(func.count()).select_from(IssuanceNonce)) == 1
+    issuer.clock.advance(dt.timedelta(days=366))
+    drain(issuer.runtime)
+    with issuer.runtime.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(IssuanceToken)) == 0
+        assert session.scalar(select(func.count()).select_from(IssuanceNonce)) == 0

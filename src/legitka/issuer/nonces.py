@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from legitka.clock import Clock
 from legitka.issuer import secrets
 from legitka.issuer.config import IssuerConfig
-from legitka.registry.models import IssuanceNonce
+from legitka.registry.models import IssuanceNonce, IssuanceToken
 
 
 def issue(session: Session, clock: Clock, config: IssuerConfig, university_id: int) -> str:
@@ -42,6 +42,8 @@ def consume(session: Session, clock: Clock, university_id: int, nonce: str) -> b
 
 
 def purge(session: Session, clock: Clock) -> int:
-    """Forget expired nonces (the worker calls this now and then)."""
-    result = session.execute(delete(IssuanceNonce).where(IssuanceNonce.expires_at <= clock.now()))
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    """Forget expired nonces and expired tokens (the worker calls this now and then)."""
+    now = clock.now()
+    nonces = session.execute(delete(IssuanceNonce).where(IssuanceNonce.expires_at <= now))
+    tokens = session.execute(delete(IssuanceToken).where(IssuanceToken.expires_at <= now))
+    return int(nonces.rowcount) + int(tokens.rowcount)  # type: ignore[attr-defined]
