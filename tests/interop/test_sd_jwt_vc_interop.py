@@ -205,12 +205,6 @@ def test_a_suspended_credential_has_status_2_until_reinstated(issuer: LiveIssuer
     assert reinstated["statuses"] == [0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="our Type Metadata labels claims with OpenID4VCI's display.name; SD-JWT VC's Claim "
-    "Display Metadata requires display.label (src/legitka/issuer/metadata.py type_metadata)",
-)
 def test_npm_reads_our_type_metadata(issuer: LiveIssuer, student: Student) -> None:
     [result] = verify(issuer, {"sd_jwt": student.stored.credential, "type_metadata": True})
     assert result["verified"], result["error"]

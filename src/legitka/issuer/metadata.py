@@ -36,12 +36,19 @@ CLAIM_NAMES: dict[str, str] = {
 }
 
 
-def _display(message: str) -> list[dict[str, str]]:
-    return [{"locale": locale, "name": translate(message, locale)} for locale in LOCALES]
-
-
-def _claims() -> list[dict[str, Any]]:
-    return [{"path": [name], "display": _display(CLAIM_NAMES[name])} for name in DISCLOSABLE]
+def _claims(label: str) -> list[dict[str, Any]]:
+    """Claim descriptions; OpenID4VCI calls the display text ``name``, SD-JWT VC type metadata
+    calls it ``label``."""
+    return [
+        {
+            "path": [claim],
+            "display": [
+                {"locale": locale, label: translate(CLAIM_NAMES[claim], locale)}
+                for locale in LOCALES
+            ],
+        }
+        for claim in DISCLOSABLE
+    ]
 
 
 def credential_issuer(config: IssuerConfig, university: University) -> dict[str, Any]:
@@ -74,7 +81,7 @@ def credential_issuer(config: IssuerConfig, university: University) -> dict[str,
                         }
                         for locale in LOCALES
                     ],
-                    "claims": _claims(),
+                    "claims": _claims("name"),
                 },
             }
         },
@@ -117,5 +124,5 @@ def type_metadata(config: IssuerConfig) -> dict[str, Any]:
             }
             for locale in LOCALES
         ],
-        "claims": [{**claim, "sd": "always"} for claim in _claims()],
+        "claims": [{**claim, "sd": "always"} for claim in _claims("label")],
     }
