@@ -4,6 +4,12 @@ Everything goes through one ``joserfc`` registry that allows ES256 only and has 
 certificate chains in the header (``joserfc``'s default header limit is 512 bytes, less than one
 ``x5c`` certificate). Failures raise :class:`JoseError` with a stable code; callers map the code
 to their surface's error (``invalid_proof``, ``bad_signature``, …).
+
+Signing and verifying with a P-256 key check headers and sizes with that registry and parse
+with ``joserfc``, but compute the ES256 signature with ``cryptography`` directly: ``joserfc``
+exports every key it is given to a JWK on each call, which took more time than the signature
+itself (``benchmarks/issuance.py``). Anything else (another curve, ``b64`` headers) still goes
+all the way through ``joserfc``, which refuses it as before.
 """
 
 from __future__ import annotations
@@ -14,11 +20,19 @@ import hashlib
 import json
 from typing import Any
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import (
+    decode_dss_signature,
+    encode_dss_signature,
+)
 from joserfc import jws
+from joserfc.errors import BadSignatureError
 from joserfc.errors import JoseError as _JoserfcError
 from joserfc.jwk import ECKey
 from joserfc.jws import JWSRegistry
+from joserfc.util import urlsafe_b64decode as _strict_b64decode
 
 ALGORITHMS = ("ES256",)
 MAX_HEADER_BYTES = 16 * 1024  # a few certificates in x5c
@@ -40,6 +54,8 @@ class _Registry(JWSRegistry):
 
 
 REGISTRY = _Registry(algorithms=list(ALGORITHMS), strict_check_header=False)
+_ES256 = ec.ECDSA(hashes.SHA256())
+_COORDINATE_BYTES = 32  # P-256: r and s of a signature, x and y of a point
 
 
 def b64url_encode(data: bytes) -> str:
@@ -56,9 +72,12 @@ def b64url_decode(text: str) -> bytes:
         raise ValueError("not base64url") from exc
 
 
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def json_bytes(value: Any) -> bytes:
     """Compact JSON, UTF-8, as signed payloads use."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return _COMPACT_JSON.encode(value).encode("utf-8")
 
 
 def _segments(token: str) -> list[str]:
@@ -93,13 +112,62 @@ def unverified_claims(token: str) -> dict[str, Any]:
     return _json_object(_segments(token)[1], "JWT payload")
 
 
+def _b64(data: bytes) -> bytes:
+    return base64.urlsafe_b64encode(data).rstrip(b"=")
+
+
+def _direct(
+    protected: dict[str, Any], key: ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey
+) -> bool:
+    """Whether ES256 can be computed here rather than by ``joserfc``: a P-256 key, and no
+    ``b64`` header (RFC 7797 unencoded payloads stay with ``joserfc``)."""
+    return (
+        protected.get("alg") == "ES256"
+        and isinstance(key.curve, ec.SECP256R1)
+        and "b64" not in protected
+    )
+
+
 def sign(
     header: dict[str, Any], payload: dict[str, Any] | bytes, key: ec.EllipticCurvePrivateKey
 ) -> str:
     """A compact ES256 JWS of ``payload`` (a claims object or raw bytes)."""
     body = payload if isinstance(payload, bytes) else json_bytes(payload)
     protected = {"alg": "ES256", **header}
-    return jws.serialize_compact(protected, body, ECKey.import_key(key), registry=REGISTRY)
+    if not _direct(protected, key):
+        return jws.serialize_compact(protected, body, ECKey.import_key(key), registry=REGISTRY)
+    REGISTRY.check_header(protected)
+    # the header segment exactly as joserfc writes it (ASCII JSON, compact separators)
+    text = json.dumps(protected, ensure_ascii=True, separators=(",", ":"))
+    signing_input = _b64(text.encode("ascii")) + b"." + _b64(body)
+    r, s = decode_dss_signature(key.sign(signing_input, _ES256))
+    signature = r.to_bytes(_COORDINATE_BYTES, "big") + s.to_bytes(_COORDINATE_BYTES, "big")
+    return (signing_input + b"." + _b64(signature)).decode("ascii")
+
+
+def _verify_es256(
+    token: str, public_key: ec.EllipticCurvePublicKey
+) -> tuple[dict[str, Any], bytes]:
+    """What ``jws.deserialize_compact`` does for an ES256 token and a P-256 key: the same parsing,
+    size limits and header checks (``joserfc``'s), and the signature checked here."""
+    obj = jws.extract_compact(token.encode("utf-8"), None, REGISTRY)
+    protected = obj.headers()
+    REGISTRY.check_header(protected)
+    REGISTRY.get_alg(protected["alg"])
+    try:
+        signature = _strict_b64decode(obj.segments["signature"])
+    except (TypeError, ValueError):
+        raise BadSignatureError() from None
+    if len(signature) != 2 * _COORDINATE_BYTES:
+        raise BadSignatureError()
+    r = int.from_bytes(signature[:_COORDINATE_BYTES], "big")
+    s = int.from_bytes(signature[_COORDINATE_BYTES:], "big")
+    signing_input = obj.segments["header"] + b"." + obj.segments["payload"]
+    try:
+        public_key.verify(encode_dss_signature(r, s), signing_input, _ES256)
+    except InvalidSignature:
+        raise BadSignatureError() from None
+    return protected, obj.payload
 
 
 def verify(token: str, public_key: ec.EllipticCurvePublicKey) -> tuple[dict[str, Any], bytes]:
@@ -113,13 +181,17 @@ def verify(token: str, public_key: ec.EllipticCurvePublicKey) -> tuple[dict[str,
     if not isinstance(public_key.curve, ec.SECP256R1):
         raise JoseError("unsupported_key", "ES256 needs a P-256 key")
     try:
-        result = jws.deserialize_compact(token, ECKey.import_key(public_key), registry=REGISTRY)
+        if _direct(header, public_key):
+            protected, payload = _verify_es256(token, public_key)
+        else:
+            result = jws.deserialize_compact(token, ECKey.import_key(public_key), registry=REGISTRY)
+            protected, payload = result.protected, result.payload
     except _JoserfcError as exc:
         code = "bad_signature" if exc.error == "bad_signature" else "malformed"
         raise JoseError(code, exc.description or str(exc)) from None
     except (ValueError, TypeError) as exc:
         raise JoseError("malformed", str(exc)) from None
-    return dict(result.protected), result.payload
+    return dict(protected), payload
 
 
 def verify_claims(
