@@ -26,6 +26,12 @@ from legitka.registry.models.fees import (
 from legitka.registry.models.orders import Offer, OfferStatus, Order
 from legitka.registry.models.people import Person, PersonDataChange, PortalAccount
 from legitka.registry.models.photos import Photo
+from legitka.registry.models.portal import (
+    IdempotentRequest,
+    LoginAttempt,
+    Notification,
+    WebSession,
+)
 from legitka.registry.models.studies import Study, StudyStatusChange
 from legitka.registry.models.university import Intake, University
 
@@ -38,11 +44,14 @@ __all__ = [
     "DeclarationKind",
     "ElsCard",
     "ElsRenewal",
+    "IdempotentRequest",
     "Intake",
     "IssuanceNonce",
     "IssuanceToken",
     "IssuedCredential",
+    "LoginAttempt",
     "MobileId",
+    "Notification",
     "Offer",
     "OfferStatus",
     "Order",
@@ -59,4 +68,5 @@ __all__ = [
     "StudyStatusChange",
     "TokenKind",
     "University",
+    "WebSession",
 ]

@@ -70,3 +70,5 @@ class PortalAccount(Base):
     login: Mapped[str] = mapped_column(String(80))
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    # The language the student last used, for e-mails; none until the first sign-in.
+    locale: Mapped[str | None] = mapped_column(String(5))
