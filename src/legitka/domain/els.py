@@ -22,6 +22,16 @@ class ElsCardStatus(StrEnum):
     REPLACED = "replaced"
 
 
+CARD_STATUS_LABELS: dict[ElsCardStatus, str] = {
+    ElsCardStatus.APPLIED: N_("Applied for"),
+    ElsCardStatus.PRINTING: N_("Being printed"),
+    ElsCardStatus.READY_TO_COLLECT: N_("Ready to collect at the dean's office"),
+    ElsCardStatus.ACTIVE: N_("Active"),
+    ElsCardStatus.CANCELLED: N_("Cancelled"),
+    ElsCardStatus.LOST: N_("Reported lost"),
+    ElsCardStatus.REPLACED: N_("Replaced by a duplicate"),
+}
+
 IN_PRODUCTION = frozenset(
     {ElsCardStatus.APPLIED, ElsCardStatus.PRINTING, ElsCardStatus.READY_TO_COLLECT}
 )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
+from legitka.domain.text import N_
+
 
 class StudyLevel(StrEnum):
     FIRST_CYCLE = "first-cycle"
@@ -27,6 +29,15 @@ class StudyStatus(StrEnum):
     SUSPENDED = "suspended"
     GRADUATED = "graduated"
     REMOVED = "removed"
+
+
+STUDY_STATUS_LABELS: dict[StudyStatus, str] = {
+    StudyStatus.ACTIVE: N_("Active"),
+    StudyStatus.ON_LEAVE: N_("On leave"),
+    StudyStatus.SUSPENDED: N_("Suspended"),
+    StudyStatus.GRADUATED: N_("Graduated"),
+    StudyStatus.REMOVED: N_("Removed from the list of students"),
+}
 
 
 def graduate_grace_end(graduated_on: dt.date) -> dt.date:

@@ -18,6 +18,8 @@ from legitka.domain.eligibility import Policy
 from legitka.domain.text import N_
 from legitka.i18n import translate
 from legitka.issuer import web as issuer_web
+from legitka.portal import deps as portal_deps
+from legitka.portal import pages as portal_pages
 from legitka.registry.models import University
 from legitka.runtime import Runtime
 from legitka.web.cors import PublicCors
@@ -97,5 +99,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(router)
     app.include_router(university_router)
     issuer_web.install(app)
+    portal_deps.install(app)
+    app.include_router(portal_pages.router)
     app.add_middleware(PublicCors)
     return app

@@ -8,16 +8,19 @@ translations of :mod:`legitka.i18n` installed, so concurrent requests never shar
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from babel.dates import format_date, format_datetime
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from legitka import __version__
+from legitka.clock import WARSAW
 from legitka.i18n import LOCALES, translate, translations
 from legitka.web.headers import weighted_items
 
@@ -80,10 +83,28 @@ def environment(locale: str) -> jinja2.Environment:
         return translate(message, locale, params or None)
 
     env.globals["t"] = t
+    env.filters["localdate"] = lambda value: local_date(value, locale)
+    env.filters["localdatetime"] = lambda value: local_datetime(value, locale)
     env.globals["locale"] = locale
     env.globals["locales"] = LOCALES
     env.globals["version"] = __version__
     return env
+
+
+def local_date(value: dt.date | str | None, locale: str) -> str:
+    """A date as people write it in ``locale`` (27 listopada 2026 / 27 November 2026)."""
+    if value is None or value == "":
+        return ""
+    day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+    return format_date(day, format="long", locale=locale)
+
+
+def local_datetime(value: dt.datetime | str | None, locale: str) -> str:
+    """A moment in Warsaw time, as people write it in ``locale``."""
+    if value is None or value == "":
+        return ""
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return format_datetime(moment, format="medium", tzinfo=WARSAW, locale=locale)
 
 
 def render_template(name: str, locale: str, context: Mapping[str, Any]) -> str:
