@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from legitka.credentials import jose
+from legitka.domain.errors import Conflict
 from legitka.domain.mobile_ids import MobileIdStatus
 from legitka.domain.orders import OrderStatus
 from legitka.domain.studies import StudyStatus
@@ -153,6 +154,15 @@ def test_renewal_extends_validity_with_the_same_key(issuer: Issuer) -> None:
     stored = holder.activate(view["offer"]["qr_uri"], view["offer"]["activation_code"])
     first_exp = stored.claims["exp"]
     issuer.clock.advance(dt.timedelta(days=120))  # 22 March 2027: summer semester
+    assert holder.renew(stored).claims["exp"] == first_exp  # not extended yet
+    with transaction(issuer.runtime.sessions) as session:
+        mobile_id = session.scalars(select(MobileId)).one()
+        assert mobile_ids.extend(session, issuer.clock, mobile_id, actor="student") == (
+            dt.date(2027, 10, 31)
+        )
+        with pytest.raises(Conflict) as again:
+            mobile_ids.extend(session, issuer.clock, mobile_id, actor="student")
+        assert again.value.code == "already_extended"
     renewed = holder.renew(stored)
     assert renewed.claims["exp"] > first_exp
     assert renewed.claims["cnf"] == stored.claims["cnf"]
@@ -160,7 +170,7 @@ def test_renewal_extends_validity_with_the_same_key(issuer: Issuer) -> None:
     with issuer.runtime.sessions() as session:
         mobile_id = session.scalars(select(MobileId)).one()
         assert mobile_id.valid_until == dt.date(2027, 10, 31)
-        assert len(mobile_id.credentials) == 2
+        assert len(mobile_id.credentials) == 3
 
 
 def test_ordering_twice_makes_one_order(issuer: Issuer) -> None:

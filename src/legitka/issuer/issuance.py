@@ -3,8 +3,8 @@
 An access token from the pre-authorized code grant activates its order: the mLegitymacja is
 bound to the key of the phone's proof, the older one on another phone ends (R15), the order is
 picked up. An access token from the refresh grant, or a second request with the same token,
-renews it: a new credential with the current validity, bound to the same key (R19), each with
-its own status list index.
+renews it: a new credential with the validity the student last extended to (R19), with the
+current register data, bound to the same key, each with its own status list index.
 """
 
 from __future__ import annotations
@@ -222,22 +222,19 @@ def _renew(
     if target.status is not MobileIdStatus.ACTIVE:
         raise denied(N_("This mLegitymacja is suspended or no longer valid: see the portal."))
     study = session.get_one(Study, mobile_id.study_id)
-    result = eligibility(session, study, clock)
-    if not result.eligible or result.valid_until is None:
+    try:
+        prepared = claims.prepare(session, study)
+    except claims.PictureError:
         raise denied(
-            N_("The mLegitymacja cannot be extended yet: see the student portal for what to do.")
-        )
-    prepared = claims.prepare(session, study)
-    mobile_id.valid_until = result.valid_until
+            N_("Your photo is missing from the register: contact the dean's office.")
+        ) from None
     issued = _sign(
         session, clock, config, signer, university, mobile_id, prepared.claims, renewal=True
     )
-    order = session.get_one(Order, mobile_id.order_id)
-    order.valid_until = result.valid_until
     audit.record(
         session, clock, actor=ACTOR, action="mobile_id.renewed", subject_type="mobile_id",
         subject_id=mobile_id.id, university_id=mobile_id.university_id,
-        valid_until=result.valid_until.isoformat(),
+        valid_until=mobile_id.valid_until.isoformat(),
     )  # fmt: skip
     return issued
 

@@ -6,6 +6,8 @@ and the worker re-signs them within seconds) and is audited.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -113,6 +115,48 @@ def replace_older(session: Session, clock: Clock, study: Study, *, keep: int, ac
                 session, clock, mobile_id, MobileIdStatus.REPLACED,
                 reason=OrderReason.REPLACED, actor=actor,
             )  # fmt: skip
+
+
+def extend(session: Session, clock: Clock, mobile_id: MobileId, *, actor: str) -> dt.date:
+    """The student extends the mLegitymacja to the new validity (R19): after the card's renewal
+    (ELS-linked policy) or the new semester (PESEL policy). The wallet then fetches the renewed
+    credential with its refresh token; no new QR code is needed. Returns the new validity date.
+    """
+    if mobile_id.status is not MobileIdStatus.ACTIVE:
+        raise Conflict(
+            "mobile_id_not_active",
+            N_("Only an active mLegitymacja can be extended; this one is {state}."),
+            field="mobile_id",
+            state=mobile_id.status.value,
+        )
+    study = session.get_one(Study, mobile_id.study_id)
+    result = eligibility(session, study, clock)
+    if not result.eligible or result.valid_until is None:
+        raise Conflict(
+            "cannot_extend",
+            N_("The mLegitymacja cannot be extended now: {unmet}."),
+            field="eligibility",
+            unmet=", ".join(c.code for c in result.unmet),
+        )
+    if result.valid_until <= mobile_id.valid_until:
+        raise Conflict(
+            "already_extended",
+            N_(
+                "Your mLegitymacja is already valid until {valid_until}: extend it again after "
+                "the next renewal of your card or semester."
+            ),
+            field="mobile_id",
+            valid_until=mobile_id.valid_until.isoformat(),
+        )
+    previous = mobile_id.valid_until
+    mobile_id.valid_until = result.valid_until
+    session.get_one(Order, mobile_id.order_id).valid_until = result.valid_until
+    audit.record(
+        session, clock, actor=actor, action="mobile_id.extended", subject_type="mobile_id",
+        subject_id=mobile_id.id, university_id=mobile_id.university_id,
+        previous=previous.isoformat(), valid_until=result.valid_until.isoformat(),
+    )  # fmt: skip
+    return result.valid_until
 
 
 def standing_of(session: Session, clock: Clock, mobile_id: MobileId) -> Standing:
