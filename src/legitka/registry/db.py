@@ -27,6 +27,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
+            # Let SQLAlchemy, not the driver, open transactions (see _begin_immediate).
+            dbapi_connection.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _begin_immediate(connection: Any) -> None:
+            # A transaction that reads and then writes must not start as a reader: when another
+            # process writes in between, SQLite refuses the upgrade at once ("database is
+            # locked") instead of waiting. Taking the write lock at BEGIN makes concurrent
+            # requests wait their turn (busy_timeout) instead of failing.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)

@@ -18,7 +18,9 @@ from legitka.domain.eligibility import Policy
 from legitka.domain.text import N_
 from legitka.i18n import translate
 from legitka.issuer import web as issuer_web
+from legitka.portal import api as portal_api
 from legitka.portal import deps as portal_deps
+from legitka.portal import mobile_id_pages
 from legitka.portal import pages as portal_pages
 from legitka.registry.models import University
 from legitka.runtime import Runtime
@@ -101,5 +103,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     issuer_web.install(app)
     portal_deps.install(app)
     app.include_router(portal_pages.router)
+    app.include_router(mobile_id_pages.router)
+    app.include_router(portal_api.router)
     app.add_middleware(PublicCors)
     return app
