@@ -2,6 +2,7 @@
 #   make demo   serve the demo on http://127.0.0.1:8000
 #   make test   ruff, mypy and the whole test suite (with npm: the interop tests' packages first)
 #   make bench  the register benchmark (benchmarks/README.md)
+#   make bench-issuance  the issuance benchmark: ES256, SD-JWT VC issuance, status lists
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -14,7 +15,7 @@ NPM := $(shell command -v npm 2>/dev/null)
 INTEROP := tests/interop
 INTEROP_STAMP := $(INTEROP)/node_modules/.installed
 
-.PHONY: demo test lint install bench
+.PHONY: demo test lint install bench bench-issuance
 
 demo: $(STAMP)
 	$(BIN)/legitka serve --demo
@@ -28,6 +29,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/register.py
+
+bench-issuance: $(STAMP)
+	$(BIN)/python benchmarks/issuance.py
 
 install: $(STAMP)
 

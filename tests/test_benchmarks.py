@@ -1,7 +1,7 @@
-"""The register benchmark runs end to end on a few students and writes its report.
+"""The benchmarks run end to end on a tiny size and write their reports.
 
-Only that it completes is checked here: speed is measured by ``benchmarks/register.py`` and
-recorded in ``benchmarks/results/``, never asserted in tests.
+Only that they complete is checked here: speed is measured by the scripts in ``benchmarks/``
+and recorded in ``benchmarks/results/``, never asserted in tests.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 SCRIPT = Path(__file__).parent.parent / "benchmarks" / "register.py"
+ISSUANCE = SCRIPT.with_name("issuance.py")
 
 
 def test_register_benchmark_runs_on_a_few_students(tmp_path: Path) -> None:
@@ -36,4 +37,50 @@ def test_register_benchmark_runs_on_a_few_students(tmp_path: Path) -> None:
     assert text.startswith("# Register benchmark: SQLite")
     for heading in ("1. Student CSV import", "2. Bank statement import", "3. Eligibility",
                     "4. Demo data", "5. Database", "| Python |"):  # fmt: skip
+        assert heading in text
+
+
+def test_issuance_benchmark_runs_on_a_few_issuances(tmp_path: Path) -> None:
+    out = tmp_path / "report" / "issuance.md"
+    result = subprocess.run(
+        [sys.executable, str(ISSUANCE), "--iterations", "20", "--entries", "10000", "--json",
+         "--out", str(out)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert (report["iterations"], report["entries"]) == (20, 10_000)
+    issuance = report["issuance"]
+    rows = {(r["section"], r["step"]): r for r in issuance["results"]}
+    sections = {section for section, _ in rows}
+    assert sections == {"1. Raw ES256 (cryptography)", "2. legitka issuance",
+                        "3. sd-jwt reference library"}  # fmt: skip
+    for step in ("ES256 signature", "ES256 verification", "raw limit for one issuance"):
+        assert ("1. Raw ES256 (cryptography)", step) in rows
+    for section in ("2. legitka issuance", "3. sd-jwt reference library"):
+        main = rows[section, "credential issuance, proof verification included"]
+        assert main["count"] == issuance["per_round"]
+        assert main["count"] * main["rounds"] == 20
+        assert (section, "of which the key proof") in rows
+        assert (section, "of which the credential") in rows
+    assert all(r["seconds"] > 0 and r["rate"] > 0 for r in issuance["results"])
+    for key in ("raw_limit", "ratio_to_raw_limit", "speedup_over_reference",
+                "ratio_to_raw_limit_of_medians", "ratio_to_raw_limit_fastest_rounds"):  # fmt: skip
+        assert issuance[key] > 0
+    assert len(issuance["checks"]) == 2  # both libraries read each other's credential
+    assert issuance["credential"]["disclosures"] == 10
+    lists = report["status_lists"]
+    assert [r["revoked_fraction"] for r in lists] == [0.001, 0.01, 0.1]
+    assert [r["revoked"] + r["suspended"] for r in lists] == [10, 100, 1000]
+    assert lists[2]["suspended"] == 200
+    for r in lists:
+        assert r["raw_bytes"] == 2500
+        assert 0 < r["lst_compressed_bytes"] < r["lst_chars"] < r["token_bytes"]
+        assert min(r["build_seconds"], r["encode_seconds"], r["token_seconds"]) > 0
+    assert len(report["targets"]) == 4
+    assert all(isinstance(t["met"], bool) for t in report["targets"])
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# Issuance benchmark: 20 issuances")
+    for heading in ("1. Raw ES256", "2. legitka issuance", "3. sd-jwt reference library",
+                    "Status List Token", "| Python |", "| Target |"):  # fmt: skip
         assert heading in text
