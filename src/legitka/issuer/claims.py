@@ -7,23 +7,20 @@ fetches the credential.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import io
 from dataclasses import dataclass
 from typing import Any
 
-from PIL import Image, UnidentifiedImageError
 from sqlalchemy.orm import Session
 
-from legitka.domain.errors import LegitkaError
+from legitka.credentials.picture import (
+    PICTURE_MAX_BYTES,
+    PictureError,
+    credential_picture,
+)
 from legitka.domain.text import N_
 from legitka.registry.models import Person, Study, University
 from legitka.registry.services import els, photos
-
-PICTURE_MAX_BYTES = 20 * 1024
-PICTURE_SIZE = (280, 360)  # 35 × 45 mm at 203 dpi
-JPEG_QUALITIES = (85, 75, 65, 55, 45, 35)
 
 # Selectively disclosable claims, in the order wallets and verifiers show them.
 DISCLOSABLE = (
@@ -38,34 +35,6 @@ DISCLOSABLE = (
     "age_over_18",
     "age_under_26",
 )
-
-
-class PictureError(LegitkaError):
-    """The register's photo cannot be turned into the credential's picture."""
-
-
-def credential_picture(image: bytes) -> str:
-    """The photo as a JPEG data URI of at most 20 kB, re-encoded (no metadata kept)."""
-    try:
-        with Image.open(io.BytesIO(image)) as source:
-            picture = source.convert("RGB")
-    except (UnidentifiedImageError, OSError, ValueError):
-        raise PictureError(
-            "bad_photo", N_("The approved photo cannot be read: upload a new photo.")
-        ) from None
-    picture.thumbnail(PICTURE_SIZE, Image.Resampling.LANCZOS)
-    while True:
-        for quality in JPEG_QUALITIES:
-            out = io.BytesIO()
-            picture.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
-            if out.tell() <= PICTURE_MAX_BYTES:
-                return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode()
-        width, height = picture.size
-        if width < 80:
-            raise PictureError(
-                "bad_photo", N_("The approved photo cannot be made small enough: upload another.")
-            )
-        picture = picture.resize((width * 3 // 4, height * 3 // 4), Image.Resampling.LANCZOS)
 
 
 @dataclass(frozen=True)
@@ -98,7 +67,7 @@ def prepare(session: Session, study: Study) -> PreparedData:
         "personal_administrative_number": person.pesel,
         "student_id": study.album_number,
         "university": university_claim(university),
-        "picture": credential_picture(photo.image),
+        "picture": photos.credential_picture_of(session, photo),
     }
     return PreparedData(
         claims=claims,
@@ -145,3 +114,16 @@ def disclosable_claims(
         **age_claims(birth, today, valid_until),
     }
     return {name: values[name] for name in DISCLOSABLE if values.get(name) is not None}
+
+
+__all__ = [
+    "DISCLOSABLE",
+    "PICTURE_MAX_BYTES",
+    "PictureError",
+    "PreparedData",
+    "age_claims",
+    "credential_picture",
+    "disclosable_claims",
+    "prepare",
+    "university_claim",
+]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from legitka.domain.eligibility import PhotoStatus
@@ -17,6 +17,8 @@ class Photo(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     image: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    # The photo as the credential carries it (a JPEG data URI of at most 20 kB), made once.
+    credential_picture: Mapped[str | None] = deferred(mapped_column(Text))
     content_type: Mapped[str] = mapped_column(String(40))
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from legitka.clock import Clock
+from legitka.credentials.picture import credential_picture
 from legitka.domain.eligibility import PhotoStatus
 from legitka.domain.errors import Conflict, InvalidInput
 from legitka.registry import audit
@@ -102,6 +103,9 @@ def decide_photo(
             "Say why the photo is rejected: the student sees the reason.",
             field="reason",
         )
+    if approve:
+        # Ready for the credential before anyone orders it (a bad file fails here, not later).
+        photo.credential_picture = credential_picture(photo.image)
     photo.status = PhotoStatus.APPROVED if approve else PhotoStatus.REJECTED
     photo.rejection_reason = None if approve else (reason or "").strip()
     photo.decided_at = clock.now()
@@ -139,3 +143,11 @@ def approved_photo(session: Session, person: Person) -> Photo | None:
         .order_by(Photo.id.desc())
         .limit(1)
     )
+
+
+def credential_picture_of(session: Session, photo: Photo) -> str:
+    """The approved photo as the credential carries it, made and kept on first use."""
+    if photo.credential_picture is None:
+        photo.credential_picture = credential_picture(photo.image)
+        session.flush()
+    return photo.credential_picture
