@@ -84,3 +84,17 @@ def test_issuance_benchmark_runs_on_a_few_issuances(tmp_path: Path) -> None:
     for heading in ("1. Raw ES256", "2. legitka issuance", "3. sd-jwt reference library",
                     "Status List Token", "| Python |", "| Target |"):  # fmt: skip
         assert heading in text
+
+
+def test_ordering_benchmark_runs_with_a_few_students(tmp_path: Path) -> None:
+    out = tmp_path / "ordering.md"
+    script = Path(__file__).parent.parent / "benchmarks" / "ordering.py"
+    result = subprocess.run(
+        [sys.executable, str(script), "--students", "5", "--json", "--out", str(out)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["students"] == 5 and report["ready"] == 5 and report["errors"] == []
+    assert report["p50"] <= report["p99"] <= report["max"]
+    assert out.read_text(encoding="utf-8").startswith("## 5 students order at once: SQLite")

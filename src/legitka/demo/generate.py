@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from stdnum.pl import pesel as stdnum_pesel
 
 from legitka.clock import local_today
+from legitka.credentials.picture import credential_picture
 from legitka.domain.accounts import individual_account
 from legitka.domain.eligibility import PhotoStatus
 from legitka.domain.els import ElsCardStatus
@@ -186,7 +187,10 @@ def generate_students(
     hasher = PasswordHasher()
     password_hash = hasher.hash(GENERATED_PASSWORD)
     images = [synthetic.portrait(f"generated-{i}", quality=45) for i in range(POOL)]
-    pool = [(image, hashlib.sha256(image).hexdigest()) for image in images]
+    # Each synthetic photo with its digest and, as an approval makes it, the credential picture.
+    pool = [
+        (image, hashlib.sha256(image).hexdigest(), credential_picture(image)) for image in images
+    ]
     for start in range(0, len(planned), batch_size):
         batch = planned[start : start + batch_size]
         with transaction(runtime.sessions) as session:
@@ -285,7 +289,7 @@ def _insert(
     batch: Sequence[Planned],
     serial: int,
     password_hash: str,
-    pool: Sequence[tuple[bytes, str]],
+    pool: Sequence[tuple[bytes, str, str]],
 ) -> int:
     """Insert one batch; returns the next free hologram serial."""
     now = runtime.clock.now()
@@ -359,7 +363,7 @@ def _insert(
                 "created_at": now,
             }
         )
-        image, digest = pool[p.photo_index]
+        image, digest, picture = pool[p.photo_index]
         pending = p.plan is Plan.PHOTO_PENDING
         rows[Photo].append(
             {
@@ -374,6 +378,7 @@ def _insert(
                 "submitted_at": now,
                 "decided_at": None if pending else now,
                 "decided_by": None if pending else ACTOR,
+                "credential_picture": None if pending else picture,
             }
         )
         if p.plan is Plan.NEW:

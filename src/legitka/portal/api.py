@@ -14,7 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from legitka.domain.errors import LegitkaError
+from legitka.domain.errors import LegitkaError, NotFound
+from legitka.domain.text import N_
+from legitka.issuer import orders
 from legitka.portal import auth, idempotency
 from legitka.portal import mobile_id as service
 from legitka.portal.deps import ApiStudent
@@ -148,6 +150,19 @@ def mlegitymacja(
     """Eligibility check by check, the current order (with the offer when ready), the active
     mLegitymacja and the history of orders."""
     return JSONResponse(_overview(session, runtime, student, locale), headers=NO_STORE)
+
+
+@router.get("/mlegitymacja/order", response_model=OrderOut)
+def current_order(
+    slug: str, student: ApiStudent, session: SessionDep, runtime: RuntimeDep, locale: LocaleDep
+) -> Response:
+    """The current order alone (the open one, else the newest): cheap to poll while waiting
+    for the QR code."""
+    found = service.current_order(session, student)
+    if found is None:
+        raise NotFound("no_order", N_("You have not ordered an mLegitymacja yet."))
+    body = orders.view(session, runtime.issuer_config, found, locale)
+    return JSONResponse(body, headers=NO_STORE)
 
 
 @router.post("/mlegitymacja/order", response_model=Overview, status_code=201)

@@ -85,6 +85,16 @@ def overview(
     }
 
 
+def current_order(session: Session, student: Student) -> Order | None:
+    """The open order, else the newest one."""
+    return session.scalar(
+        select(Order)
+        .where(Order.study_id == student.study.id)
+        .order_by(Order.open_slot.is_(None), Order.id.desc())
+        .limit(1)
+    )
+
+
 def place_order(session: Session, clock: Clock, student: Student, *, channel: str) -> Order:
     order, _ = orders.place(session, clock, student.study, channel=channel, actor=_actor(student))
     return order
