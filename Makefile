@@ -1,6 +1,7 @@
 # legitka: two commands for a fresh machine (see README.md).
 #   make demo   serve the demo on http://127.0.0.1:8000
-#   make test   ruff, mypy and the whole test suite (with npm: the interop tests' packages first)
+#   make test   ruff, mypy and the whole test suite (with npm: the interop tests' packages first;
+#               Debian's chromium for the browser tests when it is missing and can be installed)
 #   make bench  the register benchmark (benchmarks/README.md)
 #   make bench-issuance  the issuance benchmark: ES256, SD-JWT VC issuance, status lists
 
@@ -14,13 +15,17 @@ PYTEST_ARGS ?=
 NPM := $(shell command -v npm 2>/dev/null)
 INTEROP := tests/interop
 INTEROP_STAMP := $(INTEROP)/node_modules/.installed
+# The browser tests drive Debian's chromium (/usr/bin/chromium) through Playwright. The script
+# installs it when missing, as root or with sudo without a password; otherwise the tests are
+# skipped and the test summary says "SKIPPED GROUP browser".
+INSTALL_CHROMIUM := tests/browser/install-chromium.sh
 
-.PHONY: demo test lint install bench bench-issuance
+.PHONY: demo test lint install bench bench-issuance chromium
 
 demo: $(STAMP)
 	$(BIN)/legitka serve --demo
 
-test: lint $(if $(NPM),$(INTEROP_STAMP))
+test: lint $(if $(NPM),$(INTEROP_STAMP)) chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -34,6 +39,9 @@ bench-issuance: $(STAMP)
 	$(BIN)/python benchmarks/issuance.py
 
 install: $(STAMP)
+
+chromium:
+	@sh $(INSTALL_CHROMIUM)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
