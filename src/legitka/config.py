@@ -7,6 +7,7 @@ The TOML file is named by ``--config`` or ``LEGITKA_CONFIG``; its keys are the f
 from __future__ import annotations
 
 import os
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +81,39 @@ class Settings(BaseSettings):
     worker: bool = Field(
         default=True, description="Run the background worker inside `legitka serve`."
     )
+    smtp_host: str | None = Field(
+        default=None,
+        description="SMTP server that sends e-mails to students; none keeps them in the outbox.",
+    )
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="Port of the SMTP server.")
+    smtp_username: str | None = Field(
+        default=None, description="User name for the SMTP server; none: no login."
+    )
+    smtp_password: SecretStr | None = Field(
+        default=None, description="Password for the SMTP server."
+    )
+    smtp_starttls: bool = Field(
+        default=True, description="Upgrade the SMTP connection with STARTTLS (port 587)."
+    )
+    smtp_ssl: bool = Field(
+        default=False, description="Connect to the SMTP server over TLS from the start (port 465)."
+    )
+    mail_from: str = Field(
+        default="legitka <no-reply@localhost>", description="Sender of the e-mails to students."
+    )
+
+    @field_validator("smtp_host", "smtp_username")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return (value.strip() or None) if value is not None else None
+
+    @field_validator("mail_from")
+    @classmethod
+    def _mail_address(cls, value: str) -> str:
+        address = parseaddr(value)[1]
+        if "@" not in address or "\n" in value or "\r" in value:
+            raise ValueError("write an e-mail address, e.g. 'University <no-reply@example.edu>'")
+        return value
 
     @field_validator("database_url")
     @classmethod

@@ -20,6 +20,7 @@ from sqlalchemy.exc import OperationalError
 from legitka.credentials.pki import PkiError
 from legitka.domain.errors import LegitkaError
 from legitka.issuer import nonces, processing, status_lists
+from legitka.notifications.rounds import mail_round
 from legitka.registry.db import transaction
 from legitka.registry.models import StatusList, University
 from legitka.runtime import Runtime
@@ -37,10 +38,11 @@ class Round:
     signed: int = 0
     expired: int = 0
     purged: int = 0
+    mailed: int = 0
 
     @property
     def busy(self) -> bool:
-        return bool(self.orders or self.signed or self.expired)
+        return bool(self.orders or self.signed or self.expired or self.mailed)
 
 
 class Worker:
@@ -89,6 +91,7 @@ class Worker:
         result.orders = self.process_orders()
         result.signed = self.sign_status_lists()
         result.expired = processing.expire_offers(rt.sessions, rt.clock, self.name)
+        result.mailed = mail_round(rt.sessions, rt.clock, rt.settings, worker=self.name)
         if self.rounds % PURGE_EVERY == 0:
             with transaction(rt.sessions) as session:
                 result.purged = nonces.purge(session, rt.clock)
@@ -134,6 +137,7 @@ def drain(runtime: Runtime, *, rounds: int = 50) -> Round:
         total.signed += step.signed
         total.expired += step.expired
         total.purged += step.purged
+        total.mailed += step.mailed
         if not step.busy:
             break
         time.sleep(0)

@@ -11,6 +11,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from legitka import notifications
 from legitka.clock import Clock, local_today
 from legitka.domain.errors import Conflict
 from legitka.domain.mobile_ids import ENDED, MobileIdStatus, Standing, follow, standing
@@ -51,6 +52,7 @@ def set_status(
         subject_id=mobile_id.id, university_id=mobile_id.university_id,
         previous=previous.value, reason=reason.value if reason else None,
     )  # fmt: skip
+    notifications.mobile_id_changed(session, clock, mobile_id)
     if new in ORDER_AFTER:
         order = session.get_one(Order, mobile_id.order_id)
         if order.status is OrderStatus.PICKED_UP:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from legitka import notifications
 from legitka.clock import Clock
 from legitka.domain.errors import Conflict, NotFound
 from legitka.domain.orders import (
@@ -139,6 +140,7 @@ def move(
         subject_id=order.id, university_id=order.university_id, previous=previous.value,
         reason=reason.value if reason else None,
     )  # fmt: skip
+    notifications.order_moved(session, clock, order, previous)
 
 
 def offer_view(config: IssuerConfig, slug: str, offer: Offer) -> dict[str, Any]:
