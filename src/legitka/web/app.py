@@ -18,6 +18,7 @@ from legitka.domain.eligibility import Policy
 from legitka.domain.text import N_
 from legitka.i18n import translate
 from legitka.issuer import web as issuer_web
+from legitka.notifications.web import router as outbox_router
 from legitka.portal import api as portal_api
 from legitka.portal import deps as portal_deps
 from legitka.portal import mobile_id_pages
@@ -100,6 +101,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(router)
     app.include_router(university_router)
+    app.include_router(outbox_router)
     issuer_web.install(app)
     portal_deps.install(app)
     app.include_router(portal_pages.router)
