@@ -11,7 +11,7 @@ import datetime as dt
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import func, select
 
 from legitka.domain.eligibility import CHECK_MESSAGES
@@ -35,7 +35,7 @@ def open_section(page: Page, locale: str, label: str) -> None:
     nav.get_by_role("link", name=label, exact=True).click()
 
 
-def order_button(page: Page, locale: str) -> object:
+def order_button(page: Page, locale: str) -> Locator:
     return page.get_by_role("button", name=text("Order the mLegitymacja", locale))
 
 
@@ -43,7 +43,10 @@ def checklist(page: Page) -> list[tuple[bool, str]]:
     """The eligibility checklist as shown: (met, text with its hidden Met:/Not met:) per item."""
     items = page.locator(".checklist li")
     return [
-        ("ok" in (item.get_attribute("class") or "").split(), " ".join(item.text_content().split()))
+        (
+            "ok" in (item.get_attribute("class") or "").split(),
+            " ".join((item.text_content() or "").split()),
+        )
         for item in items.all()
     ]
 
