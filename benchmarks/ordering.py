@@ -160,8 +160,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         if args.database_url:
             command += ["--database-url", args.database_url]
         env["LEGITKA_LOG_LEVEL"] = "warning"
-        server = subprocess.Popen(command, env=env,  # noqa: S603 (our own command line) stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT, text=True)  # fmt: skip
+        server = subprocess.Popen(  # noqa: S603 (our own command line)
+            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             wait_until_up(base, server)

@@ -53,14 +53,13 @@ class Worker:
 
     def process_orders(self, limit: int = 20) -> int:
         rt = self.runtime
-        done = 0
-        for order_id in processing.claim(rt.sessions, rt.clock, self.name, limit=limit):
-            try:
-                processing.process(rt.sessions, rt.clock, rt.issuer_config, self.name, order_id)
-                done += 1
-            except LegitkaError as exc:
-                logger.warning("order %s not processed: %s (%s)", order_id, exc.code, exc.message)
-        return done
+        claimed = processing.claim(rt.sessions, rt.clock, self.name, limit=limit)
+        if not claimed:
+            return 0
+        done = processing.process_batch(
+            rt.sessions, rt.clock, rt.issuer_config, self.name, claimed
+        )
+        return len(done)
 
     def sign_status_lists(self) -> int:
         rt = self.runtime

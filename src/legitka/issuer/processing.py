@@ -40,18 +40,25 @@ def _claimable(now: dt.datetime) -> object:
 def claim(
     sessions: sessionmaker[Session], clock: Clock, worker: str, *, limit: int = 20
 ) -> list[int]:
-    """Take up to ``limit`` waiting orders (or orders whose worker's lease lapsed)."""
-    claimed: list[int] = []
+    """Take up to ``limit`` waiting orders (or orders whose worker's lease lapsed), in one
+    statement; on PostgreSQL rows another worker is claiming are skipped."""
     with transaction(sessions) as session:
         now = clock.now()
-        query = select(Order.id).where(_claimable(now)).order_by(Order.id).limit(limit)  # type: ignore[arg-type]
+        query = (
+            select(Order.id, Order.status, Order.university_id)
+            .where(_claimable(now))  # type: ignore[arg-type]
+            .order_by(Order.id)
+            .limit(limit)
+        )
         if session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
-        for order_id in session.scalars(query).all():
-            previous = session.scalar(select(Order.status).where(Order.id == order_id))
-            result = session.execute(
+        found = {row.id: row for row in session.execute(query)}
+        if not found:
+            return []
+        claimed = list(
+            session.scalars(
                 update(Order)
-                .where(Order.id == order_id, _claimable(now))  # type: ignore[arg-type]
+                .where(Order.id.in_(sorted(found)), _claimable(now))  # type: ignore[arg-type]
                 .values(
                     status=OrderStatus.PROCESSING,
                     claimed_by=worker,
@@ -59,63 +66,86 @@ def claim(
                     attempts=Order.attempts + 1,
                     updated_at=now,
                 )
+                .returning(Order.id)
             )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
-                continue
-            claimed.append(order_id)
-            university_id = session.scalar(select(Order.university_id).where(Order.id == order_id))
+        )
+        for order_id in sorted(claimed):
+            row = found[order_id]
             audit.record(
                 session, clock, actor=worker, action="order.processing", subject_type="order",
-                subject_id=order_id, university_id=university_id,
-                previous=previous.value if previous else None,
+                subject_id=order_id, university_id=row.university_id, previous=row.status.value,
             )  # fmt: skip
-    return claimed
+    return sorted(claimed)
 
 
 def process(
     sessions: sessionmaker[Session], clock: Clock, config: IssuerConfig, worker: str, order_id: int
 ) -> OrderStatus | None:
-    """Process a claimed order; returns its new status, or ``None`` when the lease was lost."""
+    """Process one claimed order; returns its new status, or ``None`` when the lease was lost."""
+    return process_batch(sessions, clock, config, worker, [order_id]).get(order_id)
+
+
+def process_batch(
+    sessions: sessionmaker[Session],
+    clock: Clock,
+    config: IssuerConfig,
+    worker: str,
+    order_ids: list[int],
+) -> dict[int, OrderStatus]:
+    """Process claimed orders in one transaction, each in its own savepoint.
+
+    An order that fails unexpectedly is rolled back alone and stays claimed until its lease
+    lapses (then it is tried again, at most ``MAX_ATTEMPTS`` times); the others commit
+    together. Returns the new status of each order still held by this worker.
+    """
+    done: dict[int, OrderStatus] = {}
     with transaction(sessions) as session:
-        query = select(Order).where(Order.id == order_id)
+        query = select(Order).where(Order.id.in_(order_ids)).order_by(Order.id)
         if session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update()
-        order = session.scalars(query).one_or_none()
-        if (
-            order is None
-            or order.status is not OrderStatus.PROCESSING
-            or order.claimed_by != worker
-        ):
-            return None
-        if order.attempts > MAX_ATTEMPTS:
-            orders.move(
-                session, clock, order, OrderStatus.ERROR, actor=worker,
-                reason=OrderReason.PROCESSING_FAILED,
-            )  # fmt: skip
-            return order.status
-        study = session.get_one(Study, order.study_id)
-        result = eligibility(session, study, clock)
-        if not result.eligible or result.valid_until is None:
-            orders.move(
-                session, clock, order, OrderStatus.ERROR, actor=worker,
-                reason=OrderReason.NOT_ELIGIBLE,
-            )  # fmt: skip
-            return order.status
-        try:
-            prepared = claims.prepare(session, study)
-        except claims.PictureError:
-            orders.move(
-                session, clock, order, OrderStatus.ERROR, actor=worker,
-                reason=OrderReason.NO_PHOTO,
-            )  # fmt: skip
-            return order.status
-        order.claims = prepared.claims
-        order.data_fingerprint = prepared.data_fingerprint
-        order.card_number = prepared.card_number
-        order.valid_until = result.valid_until
-        offers.create_offer(session, clock, config, order)
-        orders.move(session, clock, order, OrderStatus.READY, actor=worker)
-        return order.status
+        for order in session.scalars(query).all():
+            if order.status is not OrderStatus.PROCESSING or order.claimed_by != worker:
+                continue
+            try:
+                with session.begin_nested():
+                    _process(session, clock, config, worker, order)
+            except Exception:
+                logger.exception("order %s could not be processed", order.id)
+                continue
+            done[order.id] = order.status
+    return done
+
+
+def _process(
+    session: Session, clock: Clock, config: IssuerConfig, worker: str, order: Order
+) -> None:
+    if order.attempts > MAX_ATTEMPTS:
+        orders.move(
+            session, clock, order, OrderStatus.ERROR, actor=worker,
+            reason=OrderReason.PROCESSING_FAILED,
+        )  # fmt: skip
+        return
+    study = session.get_one(Study, order.study_id)
+    result = eligibility(session, study, clock)
+    if not result.eligible or result.valid_until is None:
+        orders.move(
+            session, clock, order, OrderStatus.ERROR, actor=worker,
+            reason=OrderReason.NOT_ELIGIBLE,
+        )  # fmt: skip
+        return
+    try:
+        prepared = claims.prepare(session, study)
+    except claims.PictureError:
+        orders.move(
+            session, clock, order, OrderStatus.ERROR, actor=worker, reason=OrderReason.NO_PHOTO
+        )
+        return
+    order.claims = prepared.claims
+    order.data_fingerprint = prepared.data_fingerprint
+    order.card_number = prepared.card_number
+    order.valid_until = result.valid_until
+    offers.create_offer(session, clock, config, order)
+    orders.move(session, clock, order, OrderStatus.READY, actor=worker)
 
 
 def expire_offers(sessions: sessionmaker[Session], clock: Clock, worker: str) -> int:

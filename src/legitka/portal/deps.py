@@ -8,7 +8,7 @@ student's own university. Every state-changing form carries the session's CSRF t
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, FastAPI
 from starlette.requests import Request
@@ -107,10 +107,22 @@ async def _sign_in_required(request: Request, exc: Exception) -> Response:
             coded_problem(exc, request_locale(request)),
             {"WWW-Authenticate": "Bearer"},
         )
-    target = request.url.path
-    if request.url.query:
-        target += "?" + request.url.query
-    return RedirectResponse(f"/u/{slug}/login?next={quote(target, safe='')}", status_code=303)
+    return RedirectResponse(
+        f"/u/{slug}/login?next={quote(return_path(request, slug), safe='')}", status_code=303
+    )
+
+
+def return_path(request: Request, slug: str) -> str:
+    """Where to come back after signing in again: the page asked for, or for a form that was
+    sent (never replayed) the page the form was on, when it is one of this portal's pages."""
+    if request.method in ("GET", "HEAD"):
+        target = request.url.path
+        return f"{target}?{request.url.query}" if request.url.query else target
+    referer = urlsplit(request.headers.get("referer", ""))
+    same_site = referer.netloc in ("", request.url.netloc)
+    if same_site and referer.path.startswith(f"/u/{slug}/student/"):
+        return referer.path
+    return f"/u/{slug}/student/"
 
 
 def install(app: FastAPI) -> None:

@@ -14,7 +14,10 @@ if (block && waiting.has(block.dataset.orderStatus)) {
         const body = await response.json();
         if (body.status && body.status !== block.dataset.orderStatus) {
           if (label && body.status_label) label.textContent = body.status_label;
-          window.location.reload();
+          // Reload without the one-off message of the action that led here (?done=…).
+          const url = new URL(window.location.href);
+          url.searchParams.delete("done");
+          window.location.replace(url.toString());
           return;
         }
       }
