@@ -23,6 +23,8 @@ from legitka.portal import api as portal_api
 from legitka.portal import deps as portal_deps
 from legitka.portal import mobile_id_pages
 from legitka.portal import pages as portal_pages
+from legitka.portal import register_api as portal_register_api
+from legitka.portal import register_pages as portal_register_pages
 from legitka.registry.models import University
 from legitka.runtime import Runtime
 from legitka.web.cors import PublicCors
@@ -105,6 +107,8 @@ def create_app(runtime: Runtime) -> FastAPI:
     issuer_web.install(app)
     portal_deps.install(app)
     app.include_router(portal_pages.router)
+    app.include_router(portal_register_pages.router)
+    app.include_router(portal_register_api.router)
     app.include_router(mobile_id_pages.router)
     app.include_router(portal_api.router)
     app.add_middleware(PublicCors)

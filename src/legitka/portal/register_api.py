@@ -1,0 +1,690 @@
+"""Payments, the oath and declarations, and the photo: as the mobile API and the portal show them.
+
+One place for both surfaces: the JSON models below are what ``GET api/v1/payments``, ``…/oath``
+and ``…/photo`` return, and the portal pages render the same objects. A photo upload (a page's
+form or the API's multipart body) is read with a size limit, cropped to the card's 35×45
+proportions and handed to :func:`legitka.registry.services.photos.submit_photo`; every refusal is
+a coded error with a message in the student's language, raised before anything changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Annotated
+
+from babel.numbers import format_currency
+from fastapi import APIRouter, Depends, Path
+from PIL import Image, ImageOps, UnidentifiedImageError
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData, UploadFile
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Message
+
+from legitka.clock import Clock, local_today
+from legitka.domain.accounts import format_nrb, to_iban
+from legitka.domain.eligibility import PhotoStatus
+from legitka.domain.errors import Conflict, InvalidInput, NotFound
+from legitka.domain.fees import ChargeKind, ChargeStatus
+from legitka.domain.text import N_
+from legitka.i18n import translate
+from legitka.portal import transfer
+from legitka.portal.auth import Student
+from legitka.portal.deps import ApiStudent
+from legitka.portal.pages import photo_summary
+from legitka.registry.models import (
+    Charge,
+    Declaration,
+    DeclarationAcceptance,
+    DeclarationKind,
+    Photo,
+)
+from legitka.registry.services import declarations, photos
+from legitka.web.deps import LocaleDep, RuntimeDep, SessionDep
+
+router = APIRouter(tags=["mobile API"])
+
+# ---- money --------------------------------------------------------------------------------------
+
+CHARGE_KIND_LABELS: dict[ChargeKind, str] = {
+    ChargeKind.ELS: N_("Student ID card (ELS) fee"),
+    ChargeKind.ELS_DUPLICATE: N_("Duplicate student ID card (ELS) fee"),
+}
+CHARGE_STATUS_LABELS: dict[ChargeStatus, str] = {
+    ChargeStatus.DUE: N_("To pay"),
+    ChargeStatus.PAID: N_("Paid"),
+    ChargeStatus.CANCELLED: N_("Cancelled by the university"),
+    ChargeStatus.REFUNDED: N_("Refunded"),
+}
+# The transfer title goes to the university's bookkeeping in a Polish bank: always in Polish.
+TRANSFER_TITLES: dict[ChargeKind, str] = {
+    ChargeKind.ELS: "Oplata ELS",
+    ChargeKind.ELS_DUPLICATE: "Duplikat ELS",
+}
+
+
+def money(grosze: int, locale: str) -> str:
+    """``22,00 zł`` in Polish, ``PLN 22.00`` in English."""
+    pattern = "#,##0.00\u00a0¤" if locale == "pl" else "¤\u00a0#,##0.00"
+    return format_currency(Decimal(grosze).scaleb(-2), "PLN", format=pattern, locale=locale)
+
+
+class Amount(BaseModel):
+    grosze: int = Field(description="The amount in grosze (1/100 PLN).")
+    text: str = Field(description="The amount written in the request's language.")
+
+
+def amount(grosze: int, locale: str) -> Amount:
+    return Amount(grosze=grosze, text=money(grosze, locale))
+
+
+class TransferOut(BaseModel):
+    """What to type into a bank transfer, and the same as a QR code banking apps read."""
+
+    account_number: str = Field(description="The 26-digit account number (NRB).")
+    recipient: str
+    title: str
+    amount: Amount
+    qr_text: str = Field(description="The ZBP transfer QR code's text (fields split by '|').")
+
+
+class ChargeOut(BaseModel):
+    id: int
+    kind: ChargeKind
+    kind_label: str
+    status: ChargeStatus
+    status_label: str
+    amount: Amount
+    paid: Amount
+    outstanding: Amount
+    due_date: dt.date | None
+    overdue: bool
+    account_number: str
+    account_number_formatted: str
+    transfer: TransferOut | None = Field(description="For a charge still to pay.")
+
+
+class PaymentsOut(BaseModel):
+    account_number: str | None = Field(description="The student's individual account (NRB).")
+    account_number_formatted: str | None
+    iban: str | None
+    recipient: str
+    to_pay: Amount
+    charges: list[ChargeOut]
+
+
+def _transfer(charge: Charge, student: Student, locale: str) -> TransferOut | None:
+    outstanding = charge.outstanding_grosze
+    if charge.status is not ChargeStatus.DUE or not transfer.fits(outstanding):
+        return None
+    person = student.person
+    who = student.study.album_number or person.given_names
+    order = transfer.Transfer(
+        account=charge.account_number,
+        amount_grosze=outstanding,
+        recipient=student.university.name_pl,
+        title=f"{TRANSFER_TITLES[charge.kind]} {who} {person.family_name}",
+    )
+    text = order.payload()
+    fields = transfer.parse(text)
+    return TransferOut(
+        account_number=charge.account_number,
+        recipient=fields["recipient"],
+        title=fields["title"],
+        amount=amount(outstanding, locale),
+        qr_text=text,
+    )
+
+
+def payments_view(session: Session, clock: Clock, student: Student, locale: str) -> PaymentsOut:
+    """The student's charges, open ones first, with what is left to pay and how."""
+    today = local_today(clock)
+    charges = session.scalars(
+        select(Charge).where(Charge.person_id == student.person.id).order_by(Charge.id.desc())
+    ).all()
+    ordered = sorted(
+        charges,
+        key=lambda c: (c.status is not ChargeStatus.DUE, c.due_date or dt.date.max, -c.id),
+    )
+    rows = [
+        ChargeOut(
+            id=c.id,
+            kind=c.kind,
+            kind_label=translate(CHARGE_KIND_LABELS[c.kind], locale),
+            status=c.status,
+            status_label=translate(CHARGE_STATUS_LABELS[c.status], locale),
+            amount=amount(c.amount_grosze, locale),
+            paid=amount(c.paid_grosze, locale),
+            outstanding=amount(c.outstanding_grosze, locale),
+            due_date=c.due_date,
+            overdue=c.status is ChargeStatus.DUE and c.due_date is not None and c.due_date < today,
+            account_number=c.account_number,
+            account_number_formatted=format_nrb(c.account_number),
+            transfer=_transfer(c, student, locale),
+        )
+        for c in ordered
+    ]
+    account = student.person.account_number
+    return PaymentsOut(
+        account_number=account,
+        account_number_formatted=format_nrb(account) if account else None,
+        iban=to_iban(account) if account else None,
+        recipient=student.university.name(locale),
+        to_pay=amount(sum(c.outstanding_grosze for c in charges), locale),
+        charges=rows,
+    )
+
+
+# ---- the oath and the declarations --------------------------------------------------------------
+
+DECLARATION_LABELS: dict[DeclarationKind, str] = {
+    DeclarationKind.OATH: N_("Oath"),
+    DeclarationKind.DECLARATIONS: N_("Declarations"),
+}
+NOT_PUBLISHED: dict[DeclarationKind, str] = {
+    DeclarationKind.OATH: N_(
+        "The university has not published the text of the oath yet: check again later."
+    ),
+    DeclarationKind.DECLARATIONS: N_(
+        "The university has not published the declarations yet: check again later."
+    ),
+}
+TEXT_CHANGED = N_(
+    "The university has just published a new version of this text: read it and accept it again."
+)
+
+
+class DeclarationOut(BaseModel):
+    kind: DeclarationKind
+    kind_label: str
+    published: bool
+    message: str | None = Field(description="Why there is nothing to accept, when there is not.")
+    version: int | None
+    title: str | None
+    text: str | None = Field(description="In the request's language.")
+    published_at: dt.datetime | None
+    accepted: bool = Field(description="This version is accepted.")
+    accepted_at: dt.datetime | None
+    accepted_version: int | None = Field(description="The newest version the student accepted.")
+
+
+class OathOut(BaseModel):
+    taken: bool = Field(description="Oath and declarations accepted: a condition for the card.")
+    texts: list[DeclarationOut]
+
+
+class OathAcceptance(BaseModel):
+    """The student accepts one text, in the version they read."""
+
+    kind: DeclarationKind
+    version: int = Field(ge=1, description="The version shown to the student.")
+
+
+def _acceptances(
+    session: Session, student: Student
+) -> dict[DeclarationKind, tuple[int, dt.datetime]]:
+    """The newest accepted version of each kind, with its acceptance."""
+    found: dict[DeclarationKind, tuple[int, dt.datetime]] = {}
+    rows = session.execute(
+        select(Declaration.kind, Declaration.version, DeclarationAcceptance.accepted_at)
+        .join(DeclarationAcceptance, DeclarationAcceptance.declaration_id == Declaration.id)
+        .where(DeclarationAcceptance.person_id == student.person.id)
+        .order_by(Declaration.version)
+    )
+    for kind, version, accepted_at in rows:
+        found[kind] = (version, accepted_at)
+    return found
+
+
+def _current(session: Session, student: Student, kind: DeclarationKind) -> Declaration | None:
+    try:
+        return declarations.current(session, student.university, kind)
+    except NotFound:
+        return None
+
+
+def oath_view(session: Session, student: Student, locale: str) -> OathOut:
+    accepted = _acceptances(session, student)
+    texts = []
+    for kind in DeclarationKind:
+        text = _current(session, student, kind)
+        version, accepted_at = accepted.get(kind, (None, None))
+        this_one = text is not None and version == text.version
+        texts.append(
+            DeclarationOut(
+                kind=kind,
+                kind_label=translate(DECLARATION_LABELS[kind], locale),
+                published=text is not None,
+                message=translate(NOT_PUBLISHED[kind], locale) if text is None else None,
+                version=text.version if text else None,
+                title=(text.title_en if locale == "en" else text.title_pl) if text else None,
+                text=(text.text_en if locale == "en" else text.text_pl) if text else None,
+                published_at=text.published_at if text else None,
+                accepted=this_one,
+                accepted_at=accepted_at if this_one else None,
+                accepted_version=version,
+            )
+        )
+    return OathOut(taken=declarations.oath_taken(session, student.person), texts=texts)
+
+
+def accept_text(
+    session: Session, clock: Clock, student: Student, kind: DeclarationKind, version: int
+) -> DeclarationAcceptance:
+    """Accept the current ``kind`` text, which must be the ``version`` the student read."""
+    text = _current(session, student, kind)
+    if text is None:
+        raise NotFound("declaration_not_published", NOT_PUBLISHED[kind], field="kind")
+    if text.version != version:
+        raise Conflict("declaration_changed", TEXT_CHANGED, field="version")
+    return declarations.accept(session, clock, student.person, text, actor=actor(student))
+
+
+def actor(student: Student) -> str:
+    return f"student:{student.account.id}"
+
+
+# ---- the photo ----------------------------------------------------------------------------------
+
+PHOTO_STATUS_LABELS: dict[PhotoStatus, str] = {
+    PhotoStatus.PENDING: N_("Waiting for approval"),
+    PhotoStatus.APPROVED: N_("Approved"),
+    PhotoStatus.REJECTED: N_("Rejected"),
+}
+RATIO = (35, 45)  # the photo on the card: 35 × 45 mm
+MAX_PIXELS = 50_000_000
+# The multipart envelope around a photo of MAX_BYTES: boundaries, headers and the small fields.
+FORM_OVERHEAD = 64 * 1024
+JPEG_QUALITY = 92
+
+
+class PhotoRejected(InvalidInput):
+    """An uploaded photo the register cannot take (422, or 413 when the file is too large)."""
+
+
+def _too_large() -> PhotoRejected:
+    return PhotoRejected(
+        "photo_too_large",
+        N_("The file is larger than 5 MB: send a smaller photo."),
+        field="photo",
+        status=413,
+    )
+
+
+def _missing() -> PhotoRejected:
+    return PhotoRejected("photo_missing", N_("Choose a photo to upload."), field="photo")
+
+
+class PhotoItem(BaseModel):
+    id: int
+    status: PhotoStatus
+    status_label: str
+    submitted_at: dt.datetime
+    decided_at: dt.datetime | None
+    rejection_reason: str | None
+    width: int
+    height: int
+    content_type: str
+    image_url: str
+
+
+class PhotoRules(BaseModel):
+    formats: list[str] = ["image/jpeg", "image/png"]
+    max_bytes: int = photos.MAX_BYTES
+    min_width: int = photos.MIN_WIDTH
+    min_height: int = photos.MIN_HEIGHT
+    ratio: str = f"{RATIO[0]}:{RATIO[1]}"
+
+
+class PhotoOut(BaseModel):
+    status: PhotoStatus | None = Field(
+        description="What counts: an approved photo, else the newest."
+    )
+    summary: str
+    rejection_reason: str | None
+    latest: PhotoItem | None = Field(description="The newest photo the student sent.")
+    rules: PhotoRules
+
+
+class PhotoUpload(BaseModel):
+    """``multipart/form-data``: the file, and optionally the part of it to keep (in pixels)."""
+
+    photo: bytes = Field(description="A JPEG or PNG photo, at most 5 MB, 354×496 px or more.")
+    crop_x: float | None = Field(None, description="Left edge of the part to keep.")
+    crop_y: float | None = Field(None, description="Top edge of the part to keep.")
+    crop_width: float | None = Field(None, description="Width of the part to keep.")
+    crop_height: float | None = Field(None, description="Height of the part to keep.")
+
+
+def latest_photo(session: Session, student: Student) -> Photo | None:
+    return session.scalar(
+        select(Photo).where(Photo.person_id == student.person.id).order_by(Photo.id.desc()).limit(1)
+    )
+
+
+def photo_view(
+    session: Session, student: Student, locale: str, image_url: Callable[[int], str]
+) -> PhotoOut:
+    status, reason = photos.photo_state(session, student.person)
+    latest = latest_photo(session, student)
+    item = None
+    if latest is not None:
+        item = PhotoItem(
+            id=latest.id,
+            status=latest.status,
+            status_label=translate(PHOTO_STATUS_LABELS[latest.status], locale),
+            submitted_at=latest.submitted_at,
+            decided_at=latest.decided_at,
+            rejection_reason=latest.rejection_reason,
+            width=latest.width,
+            height=latest.height,
+            content_type=latest.content_type,
+            image_url=image_url(latest.id),
+        )
+    return PhotoOut(
+        status=status,
+        summary=translate(photo_summary(status.value if status else None), locale),
+        rejection_reason=reason,
+        latest=item,
+        rules=PhotoRules(),
+    )
+
+
+def own_photo(session: Session, student: Student, photo_id: int) -> Response:
+    """One of the student's own photos; any other photo does not exist for them (404)."""
+    photo = session.get(Photo, photo_id)
+    if photo is None or photo.person_id != student.person.id:
+        raise NotFound("photo_not_found", N_("There is no such photo of yours."), field="photo")
+    extension = "png" if photo.content_type == "image/png" else "jpg"
+    return Response(
+        photo.image,
+        media_type=photo.content_type,
+        headers={
+            "Cache-Control": "private, no-store",
+            "Content-Disposition": f'inline; filename="photo-{photo.id}.{extension}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+async def read_form(request: Request) -> tuple[Request, FormData]:
+    """The request's form, read only when its body fits a photo (else 413 before parsing)."""
+    limit = photos.MAX_BYTES + FORM_OVERHEAD
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _too_large()
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_large()
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    replayed = False
+
+    async def receive() -> Message:
+        nonlocal replayed
+        if replayed:
+            return {"type": "http.disconnect"}
+        replayed = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    limited = Request(request.scope, receive)
+    return limited, await limited.form()
+
+
+@dataclass(frozen=True)
+class Crop:
+    """The part of the photo to keep, in pixels of the upright image."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+
+
+CROP_FIELDS = ("crop_x", "crop_y", "crop_width", "crop_height")
+CROP_INVALID = N_(
+    "The chosen part of the photo is not valid: choose it again, or send the photo without "
+    "choosing and it will be cropped to the centre."
+)
+
+
+def crop_from(form: FormData) -> Crop | None:
+    """The crop fields of a form: all four numbers, or none (crop to the centre)."""
+    values = [str(form.get(name) or "").strip() for name in CROP_FIELDS]
+    if not any(values):
+        return None
+    try:
+        numbers = [float(v) for v in values]
+    except ValueError:
+        raise PhotoRejected("photo_crop_invalid", CROP_INVALID, field="crop") from None
+    if not all(math.isfinite(n) for n in numbers) or numbers[2] < 1 or numbers[3] < 1:
+        raise PhotoRejected("photo_crop_invalid", CROP_INVALID, field="crop")
+    x, y, width, height = (round(n) for n in numbers)
+    return Crop(x, y, width, height)
+
+
+def _fit_ratio(box: Crop) -> Crop:
+    """The largest 35:45 part of ``box``, centred in it."""
+    width, height = box.width, box.height
+    if width * RATIO[1] > height * RATIO[0]:
+        width = min(width, round(height * RATIO[0] / RATIO[1]))
+    else:
+        height = min(height, round(width * RATIO[1] / RATIO[0]))
+    return Crop(box.x + (box.width - width) // 2, box.y + (box.height - height) // 2, width, height)
+
+
+def _open(data: bytes) -> tuple[Image.Image, str]:
+    try:
+        image = Image.open(io.BytesIO(data))
+        kind = "JPEG" if image.format == "MPO" else (image.format or "")
+        if kind in photos.FORMATS:
+            if image.width * image.height > MAX_PIXELS:
+                raise Image.DecompressionBombError
+            image.load()
+    except Image.DecompressionBombError:
+        raise PhotoRejected(
+            "photo_too_many_pixels",
+            N_("The photo has more pixels than we can process: send a smaller one."),
+            field="photo",
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise PhotoRejected(
+            "photo_unreadable",
+            N_("The file is not a JPEG or PNG image, or it is damaged: send a JPEG or PNG photo."),
+            field="photo",
+        ) from None
+    if kind not in photos.FORMATS:
+        raise PhotoRejected(
+            "photo_wrong_format",
+            N_("The file is a {format} image: send a JPEG or PNG photo."),
+            field="photo",
+            format=kind or "?",
+        )
+    return image, kind
+
+
+def prepare_photo(data: bytes, crop: Crop | None) -> bytes:
+    """The photo turned upright, cropped to 35×45 and encoded again (without its metadata)."""
+    if not data:
+        raise _missing()
+    if len(data) > photos.MAX_BYTES:
+        raise _too_large()
+    original, kind = _open(data)
+    image = ImageOps.exif_transpose(original)
+    width, height = image.size
+    if width < photos.MIN_WIDTH or height < photos.MIN_HEIGHT:
+        raise PhotoRejected(
+            "photo_too_small",
+            N_(
+                "The photo is {width}×{height} pixels; it must be at least "
+                "{min_width}×{min_height}: send a larger photo."
+            ),
+            field="photo",
+            width=width,
+            height=height,
+            min_width=photos.MIN_WIDTH,
+            min_height=photos.MIN_HEIGHT,
+        )
+    box = crop or Crop(0, 0, width, height)
+    right, bottom = box.x + box.width, box.y + box.height
+    if box.x < -1 or box.y < -1 or right > width + 1 or bottom > height + 1:
+        raise PhotoRejected(
+            "photo_crop_outside",
+            N_("The chosen part reaches outside the photo: choose it again."),
+            field="crop",
+        )
+    x, y = max(box.x, 0), max(box.y, 0)
+    box = Crop(x, y, min(right, width) - x, min(bottom, height) - y)
+    part = _fit_ratio(box)
+    if part.width < photos.MIN_WIDTH or part.height < photos.MIN_HEIGHT:
+        raise PhotoRejected(
+            "photo_crop_too_small",
+            N_(
+                "Cut to the card's 35×45 proportions, the photo is {width}×{height} pixels; it "
+                "must be at least {min_width}×{min_height}: choose a larger part or a larger "
+                "photo."
+            ),
+            field="crop",
+            width=part.width,
+            height=part.height,
+            min_width=photos.MIN_WIDTH,
+            min_height=photos.MIN_HEIGHT,
+        )
+    result = image.crop((part.x, part.y, part.x + part.width, part.y + part.height))
+    out = io.BytesIO()
+    icc = original.info.get("icc_profile")
+    if kind == "JPEG":
+        if result.mode not in ("RGB", "L"):
+            result = result.convert("RGB")
+        result.save(out, "JPEG", quality=JPEG_QUALITY, icc_profile=icc)
+    else:
+        result.save(out, "PNG", icc_profile=icc)
+    return out.getvalue()
+
+
+def upload_photo(
+    session: Session, clock: Clock, student: Student, data: bytes, crop: Crop | None
+) -> Photo:
+    """Submit the photo for approval; the same photo sent again while it waits changes nothing."""
+    prepared = prepare_photo(data, crop)
+    latest = latest_photo(session, student)
+    if (
+        latest is not None
+        and latest.status is PhotoStatus.PENDING
+        and latest.sha256 == hashlib.sha256(prepared).hexdigest()
+    ):
+        return latest
+    return photos.submit_photo(session, clock, student.person, prepared, actor=actor(student))
+
+
+async def upload_from(form: FormData) -> tuple[bytes, Crop | None]:
+    """The uploaded file's bytes and the crop fields of a form."""
+    upload = form.get("photo")
+    data = await upload.read() if isinstance(upload, UploadFile) else b""
+    if not data:
+        raise _missing()
+    return data, crop_from(form)
+
+
+# ---- the routes ---------------------------------------------------------------------------------
+
+
+def _api_photo_url(slug: str) -> Callable[[int], str]:
+    return lambda photo_id: f"/u/{slug}/api/v1/photo/{photo_id}"
+
+
+def _no_store(response: Response) -> None:
+    """Personal data: no cache keeps a copy."""
+    response.headers["Cache-Control"] = "no-store"
+
+
+NO_STORE = [Depends(_no_store)]
+
+
+@router.get("/u/{slug}/api/v1/payments", response_model=PaymentsOut, dependencies=NO_STORE)
+def get_payments(
+    slug: str, student: ApiStudent, session: SessionDep, runtime: RuntimeDep, locale: LocaleDep
+) -> PaymentsOut:
+    """The student's fees, what is left to pay, the individual account and transfer QR texts."""
+    return payments_view(session, runtime.clock, student, locale)
+
+
+@router.get("/u/{slug}/api/v1/oath", response_model=OathOut, dependencies=NO_STORE)
+def get_oath(slug: str, student: ApiStudent, session: SessionDep, locale: LocaleDep) -> OathOut:
+    """The current oath and declarations in the request's language, and what is accepted."""
+    return oath_view(session, student, locale)
+
+
+@router.post("/u/{slug}/api/v1/oath", response_model=OathOut, dependencies=NO_STORE)
+def post_oath(
+    slug: str,
+    body: OathAcceptance,
+    student: ApiStudent,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    locale: LocaleDep,
+) -> OathOut:
+    """Accept a text in the version read; accepting it again changes nothing."""
+    accept_text(session, runtime.clock, student, body.kind, body.version)
+    session.commit()
+    return oath_view(session, student, locale)
+
+
+@router.get("/u/{slug}/api/v1/photo", response_model=PhotoOut, dependencies=NO_STORE)
+def get_photo(slug: str, student: ApiStudent, session: SessionDep, locale: LocaleDep) -> PhotoOut:
+    """The photo's state (none, pending, approved, rejected with the reason) and the newest one."""
+    return photo_view(session, student, locale, _api_photo_url(slug))
+
+
+@router.post(
+    "/u/{slug}/api/v1/photo",
+    response_model=PhotoOut,
+    status_code=201,
+    dependencies=NO_STORE,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"multipart/form-data": {"schema": PhotoUpload.model_json_schema()}},
+        }
+    },
+)
+async def post_photo(
+    slug: str,
+    request: Request,
+    student: ApiStudent,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    locale: LocaleDep,
+) -> PhotoOut:
+    """Send a new photo: cropped to 35×45 (to the centre without crop fields), then pending."""
+    _, form = await read_form(request)
+    data, crop = await upload_from(form)
+    upload_photo(session, runtime.clock, student, data, crop)
+    session.commit()
+    return photo_view(session, student, locale, _api_photo_url(slug))
+
+
+@router.get(
+    "/u/{slug}/api/v1/photo/{photo_id}",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}, "image/png": {}}}},
+)
+def get_photo_image(
+    slug: str,
+    photo_id: Annotated[int, Path(ge=1)],
+    student: ApiStudent,
+    session: SessionDep,
+) -> Response:
+    """One of the student's own photos (JPEG or PNG); any other photo is 404."""
+    return own_photo(session, student, photo_id)
