@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from legitka.clock import Clock
 from legitka.config import Settings
 from legitka.notifications import reminders, sender
+from legitka.registry.db import transaction
 
 
 def mail_round(
@@ -14,7 +15,12 @@ def mail_round(
 ) -> int:
     """One round: the hourly reminder scan when it is due, then delivery of what is waiting.
 
-    Returns how many notifications were sent (or kept in the outbox without SMTP).
+    An idle round costs one short transaction. Returns how many notifications were sent (or
+    kept in the outbox without SMTP).
     """
-    reminders.scan_if_due(sessions, clock, actor=worker)
-    return sender.deliver(sessions, clock, settings)
+    with transaction(sessions) as session:
+        scan = reminders.scan_due(session, clock)
+        deliver = scan or sender.waiting(session, clock)
+    if scan:
+        reminders.scan(sessions, clock, actor=worker)
+    return sender.deliver(sessions, clock, settings) if deliver else 0

@@ -81,6 +81,12 @@ def _due(now: dt.datetime) -> tuple[ColumnElement[bool], ...]:
     )
 
 
+def waiting(session: Session, clock: Clock) -> bool:
+    """Whether any notification is due for delivery now."""
+    found = session.scalar(select(Notification.id).where(*_due(clock.now())).limit(1))
+    return found is not None
+
+
 def claim(sessions: sessionmaker[Session], clock: Clock, *, limit: int = BATCH) -> list[Claimed]:
     """Take up to ``limit`` notifications that are due, each with a lease in this worker's hands."""
     claimed: list[Claimed] = []
