@@ -32,9 +32,9 @@ class StudyStatus(StrEnum):
 
 
 STUDY_STATUS_LABELS: dict[StudyStatus, str] = {
-    StudyStatus.ACTIVE: N_("Active"),
+    StudyStatus.ACTIVE: N_("Active student"),
     StudyStatus.ON_LEAVE: N_("On leave"),
-    StudyStatus.SUSPENDED: N_("Suspended"),
+    StudyStatus.SUSPENDED: N_("Student rights suspended"),
     StudyStatus.GRADUATED: N_("Graduated"),
     StudyStatus.REMOVED: N_("Removed from the list of students"),
 }
