@@ -29,6 +29,15 @@ logger = logging.getLogger("legitka.worker")
 
 PURGE_EVERY = 60  # rounds between purges of expired nonces
 
+# Set when this process has just placed an order, so that its own worker thread (if it runs
+# one) starts at once instead of at the end of its idle wait.
+_work_waiting = threading.Event()
+
+
+def nudge() -> None:
+    """Tell this process's worker that there is work (other processes find it by polling)."""
+    _work_waiting.set()
+
 
 @dataclass
 class Round:
@@ -56,9 +65,7 @@ class Worker:
         claimed = processing.claim(rt.sessions, rt.clock, self.name, limit=limit)
         if not claimed:
             return 0
-        done = processing.process_batch(
-            rt.sessions, rt.clock, rt.issuer_config, self.name, claimed
-        )
+        done = processing.process_batch(rt.sessions, rt.clock, rt.issuer_config, self.name, claimed)
         return len(done)
 
     def sign_status_lists(self) -> int:
@@ -112,7 +119,8 @@ class Worker:
                 busy = False
                 stop.wait(5)
             if not busy:
-                stop.wait(idle_seconds)
+                _work_waiting.wait(idle_seconds)
+                _work_waiting.clear()
         logger.info("%s stopped", self.name)
 
 

@@ -203,8 +203,9 @@ REFUSALS: list[tuple[str, dict[str, Any], int, str, str]] = [
      "The file is a GIF image: send a JPEG or PNG photo.", "Plik jest obrazem GIF"),
     ("too small", {"data": picture(300, 400)}, 422,
      "The photo is 300×400 pixels; it must be at least 354×496", "ma 300×400 pikseli"),
-    ("354×496 is less once cut to 35×45", {"data": picture(354, 496)}, 422,
-     "the photo is 354×455 pixels; it must be at least 354×496", "ma 354×455 pikseli"),
+    ("a part below 35 × 45 mm", {"data": picture(354, 496), "crop": {
+        "crop_x": "0", "crop_y": "0", "crop_width": "350", "crop_height": "450"}}, 422,
+     "the photo is 350×450 pixels; it must be at least 354×455", "ma 350×450 pikseli"),
     ("a file over 5 MB", {"data": _padded_jpeg(photos.MAX_BYTES + 1)}, 413,
      "The file is larger than 5 MB", "większy niż 5 MB"),
     ("a body far over 5 MB", {"data": _padded_jpeg(7 * 1024 * 1024)}, 413,

@@ -15,7 +15,7 @@ from tests import builders
     [
         (b"not an image", "photo_unreadable"),
         (builders.photo_bytes(353, 496), "photo_too_small"),
-        (builders.photo_bytes(354, 495), "photo_too_small"),
+        (builders.photo_bytes(354, 454), "photo_too_small"),  # below 35 × 45 mm
         (builders.photo_bytes(fmt="GIF"), "photo_wrong_format"),
         (b"\xff" * (5 * 1024 * 1024 + 1), "photo_too_large"),
     ],

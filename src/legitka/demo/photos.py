@@ -1,7 +1,7 @@
 """Synthetic ID photos for the demo: abstract portrait-like shapes, never a real face.
 
 Each image is drawn from a seed, so the same seed always gives the same JPEG bytes. The size is
-the smallest the register accepts (354×496, 35 × 45 mm at 256 dpi); flat colours keep the files
+the smallest upload the register accepts (354×496); flat colours keep the files
 small (a few kB), which matters when thousands of generated students each store one.
 """
 

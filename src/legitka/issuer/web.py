@@ -16,6 +16,7 @@ from urllib.parse import parse_qs
 from cryptography.hazmat.primitives.serialization import Encoding
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -170,6 +171,19 @@ async def token(slug: str, request: Request, runtime: RuntimeDep) -> Response:
     if repeated:
         raise OAuthError("invalid_request", N_("Parameter {name} is repeated."), name=repeated[0])
     params = {name: values[0] for name, values in form.items()}
+    grant = await run_in_threadpool(_grant, slug, params, runtime)
+    return JSONResponse(
+        {
+            "access_token": grant.access_token,
+            "token_type": "Bearer",
+            "expires_in": grant.expires_in,
+            "refresh_token": grant.refresh_token,
+        },
+        headers=NO_STORE,
+    )
+
+
+def _grant(slug: str, params: dict[str, str], runtime: Any) -> offers.TokenGrant:
     grant_type = params.get("grant_type")
     config = runtime.issuer_config
     with runtime.sessions() as session:
@@ -204,15 +218,7 @@ async def token(slug: str, request: Request, runtime: RuntimeDep) -> Response:
         except OAuthError:
             session.commit()  # wrong activation codes and burned offers stay counted
             raise
-    return JSONResponse(
-        {
-            "access_token": grant.access_token,
-            "token_type": "Bearer",
-            "expires_in": grant.expires_in,
-            "refresh_token": grant.refresh_token,
-        },
-        headers=NO_STORE,
-    )
+    return grant
 
 
 @router.post("/u/{slug}/nonce")
@@ -226,9 +232,20 @@ def nonce(slug: str, session: SessionDep, runtime: RuntimeDep) -> Response:
 @router.post("/u/{slug}/credential")
 async def credential(slug: str, request: Request, runtime: RuntimeDep) -> Response:
     body = await _json_body(request, "invalid_credential_request")
+    issued = await run_in_threadpool(_issue, slug, _bearer(request), body, runtime)
+    return JSONResponse(
+        {
+            "credentials": [{"credential": issued.credential}],
+            "notification_id": issued.notification_id,
+        },
+        headers=NO_STORE,
+    )
+
+
+def _issue(slug: str, bearer: str | None, body: Any, runtime: Any) -> issuance.Issued:
     with runtime.sessions() as session:
         university = _university(session, slug)
-        access = offers.access_token(session, runtime.clock, university, _bearer(request))
+        access = offers.access_token(session, runtime.clock, university, bearer)
         if access is None:
             raise invalid_token()
         signer = _signer(runtime, slug)
@@ -240,26 +257,24 @@ async def credential(slug: str, request: Request, runtime: RuntimeDep) -> Respon
         except OAuthError:
             session.commit()
             raise
-    return JSONResponse(
-        {
-            "credentials": [{"credential": issued.credential}],
-            "notification_id": issued.notification_id,
-        },
-        headers=NO_STORE,
-    )
+    return issued
 
 
 @router.post("/u/{slug}/notification")
 async def notification(slug: str, request: Request, runtime: RuntimeDep) -> Response:
     body = await _json_body(request, "invalid_notification_request")
+    await run_in_threadpool(_notify, slug, _bearer(request), body, runtime)
+    return Response(status_code=204, headers=NO_STORE)
+
+
+def _notify(slug: str, bearer: str | None, body: Any, runtime: Any) -> None:
     with runtime.sessions() as session:
         university = _university(session, slug)
-        access = offers.access_token(session, runtime.clock, university, _bearer(request))
+        access = offers.access_token(session, runtime.clock, university, bearer)
         if access is None:
             raise invalid_token()
         issuance.notify(session, runtime.clock, access, body)
         session.commit()
-    return Response(status_code=204, headers=NO_STORE)
 
 
 # -- trust ------------------------------------------------------------------------------------

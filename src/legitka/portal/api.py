@@ -22,6 +22,7 @@ from legitka.portal import mobile_id as service
 from legitka.portal.deps import ApiStudent
 from legitka.registry.services.universities import get_university
 from legitka.web.deps import LocaleDep, RuntimeDep, SessionDep
+from legitka.worker import nudge
 
 router = APIRouter(prefix="/u/{slug}/api/v1", tags=["mobile API"])
 
@@ -166,7 +167,7 @@ def current_order(
 
 
 @router.post("/mlegitymacja/order", response_model=Overview, status_code=201)
-async def order(
+def order(
     slug: str,
     request: Request,
     student: ApiStudent,
@@ -179,7 +180,7 @@ async def order(
     ``Idempotency-Key`` a repeated request gets the first answer again."""
     key = idempotency.check_key(idempotency_key)
     principal = f"student:{student.account.id}"
-    fingerprint = idempotency.request_hash("POST", request.url.path, await request.body())
+    fingerprint = idempotency.request_hash("POST", request.url.path, b"")
     if key is not None:
         stored = idempotency.replay(session, principal, key, fingerprint)
         if stored is not None:
@@ -201,6 +202,8 @@ async def order(
         assert stored is not None
         return JSONResponse(stored.body, status_code=stored.status, headers=NO_STORE)
     session.commit()
+    if status == 201:
+        nudge()
     return JSONResponse(body, status_code=status, headers=NO_STORE)
 
 

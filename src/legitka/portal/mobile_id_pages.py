@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
@@ -18,6 +19,7 @@ from legitka.portal.pages import portal_context
 from legitka.web.deps import LocaleDep, RuntimeDep, SessionDep
 from legitka.web.errors import localized_message
 from legitka.web.i18n import render
+from legitka.worker import nudge
 
 router = APIRouter(include_in_schema=False)
 
@@ -93,14 +95,20 @@ async def _act(
     done: str,
 ) -> Response:
     await check_csrf(request, student)
-    try:
-        action()
-        session.commit()
-    except LegitkaError as exc:
-        session.rollback()
-        return _show(request, student, session, runtime, locale, error=exc)
-    slug = student.university.slug
-    return RedirectResponse(f"{_page(slug)}?done={done}", status_code=303)
+
+    def act() -> Response:
+        try:
+            action()
+            session.commit()
+        except LegitkaError as exc:
+            session.rollback()
+            return _show(request, student, session, runtime, locale, error=exc)
+        if done == "ordered":
+            nudge()
+        slug = student.university.slug
+        return RedirectResponse(f"{_page(slug)}?done={done}", status_code=303)
+
+    return await run_in_threadpool(act)
 
 
 @router.post("/u/{slug}/student/mlegitymacja/order")

@@ -6,6 +6,7 @@ import secrets as random_source
 from typing import Any
 
 from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -102,6 +103,12 @@ async def login(
     slug: str, request: Request, session: SessionDep, runtime: RuntimeDep, locale: LocaleDep
 ) -> Response:
     form = await request.form()
+    return await run_in_threadpool(_login, slug, request, form, session, runtime, locale)
+
+
+def _login(
+    slug: str, request: Request, form: Any, session: Any, runtime: Any, locale: str
+) -> Response:
     login_name = str(form.get("login") or "")
     password = str(form.get("password") or "")
     expected = request.cookies.get(LOGIN_CSRF_COOKIE)
@@ -146,9 +153,12 @@ async def logout(
     runtime: RuntimeDep,
 ) -> Response:
     await check_csrf(request, student)
-    record = session.merge(student.session)
-    auth.end_session(session, runtime.clock, record)
-    session.commit()
+
+    def end() -> None:
+        auth.end_session(session, runtime.clock, session.merge(student.session))
+        session.commit()
+
+    await run_in_threadpool(end)
     response = RedirectResponse(f"/u/{slug}/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

@@ -24,6 +24,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
@@ -547,7 +548,7 @@ def prepare_photo(data: bytes, crop: Crop | None) -> bytes:
     x, y = max(box.x, 0), max(box.y, 0)
     box = Crop(x, y, min(right, width) - x, min(bottom, height) - y)
     part = _fit_ratio(box)
-    if part.width < photos.MIN_WIDTH or part.height < photos.MIN_HEIGHT:
+    if part.width < photos.KEPT_MIN_WIDTH or part.height < photos.KEPT_MIN_HEIGHT:
         raise PhotoRejected(
             "photo_crop_too_small",
             N_(
@@ -558,8 +559,8 @@ def prepare_photo(data: bytes, crop: Crop | None) -> bytes:
             field="crop",
             width=part.width,
             height=part.height,
-            min_width=photos.MIN_WIDTH,
-            min_height=photos.MIN_HEIGHT,
+            min_width=photos.KEPT_MIN_WIDTH,
+            min_height=photos.KEPT_MIN_HEIGHT,
         )
     result = image.crop((part.x, part.y, part.x + part.width, part.y + part.height))
     out = io.BytesIO()
@@ -670,9 +671,13 @@ async def post_photo(
     """Send a new photo: cropped to 35×45 (to the centre without crop fields), then pending."""
     _, form = await read_form(request)
     data, crop = await upload_from(form)
-    upload_photo(session, runtime.clock, student, data, crop)
-    session.commit()
-    return photo_view(session, student, locale, _api_photo_url(slug))
+
+    def keep() -> PhotoOut:
+        upload_photo(session, runtime.clock, student, data, crop)
+        session.commit()
+        return photo_view(session, student, locale, _api_photo_url(slug))
+
+    return await run_in_threadpool(keep)
 
 
 @router.get(

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -119,21 +120,27 @@ async def accept_oath(
 ) -> Response:
     await check_csrf(request, student)
     form = await request.form()
-    kind_value = str(form.get("kind") or "")
-    try:
+
+    def accept() -> Response:
+        kind_value = str(form.get("kind") or "")
         try:
-            kind = DeclarationKind(kind_value)
-            version = int(str(form.get("version") or ""))
-        except ValueError:
-            raise InvalidInput("declaration_unknown", UNKNOWN_TEXT, field="kind") from None
-        if form.get("accept") != "yes":
-            raise InvalidInput("acceptance_missing", NOT_ACCEPTED, field="accept")
-        views.accept_text(session, runtime.clock, student, kind, version)
-    except LegitkaError as exc:
-        session.rollback()
-        return _oath_page(request, student, session, locale, error=exc, error_kind=kind_value)
-    session.commit()
-    return RedirectResponse(f"/u/{slug}/student/oath?done=accepted#{kind.value}", status_code=303)
+            try:
+                kind = DeclarationKind(kind_value)
+                version = int(str(form.get("version") or ""))
+            except ValueError:
+                raise InvalidInput("declaration_unknown", UNKNOWN_TEXT, field="kind") from None
+            if form.get("accept") != "yes":
+                raise InvalidInput("acceptance_missing", NOT_ACCEPTED, field="accept")
+            views.accept_text(session, runtime.clock, student, kind, version)
+        except LegitkaError as exc:
+            session.rollback()
+            return _oath_page(request, student, session, locale, error=exc, error_kind=kind_value)
+        session.commit()
+        return RedirectResponse(
+            f"/u/{slug}/student/oath?done=accepted#{kind.value}", status_code=303
+        )
+
+    return await run_in_threadpool(accept)
 
 
 # ---- the photo ----------------------------------------------------------------------------------
@@ -183,16 +190,27 @@ async def upload_photo(
     try:
         limited, form = await views.read_form(request)
     except views.PhotoRejected as exc:  # too large: refused before the body is read
-        return _photo_page(request, student, session, locale, error=exc)
+        return await run_in_threadpool(
+            _photo_page, request, student, session, locale, error=exc
+        )
     await check_csrf(limited, student)
     try:
         data, crop = await views.upload_from(form)
-        views.upload_photo(session, runtime.clock, student, data, crop)
     except LegitkaError as exc:
-        session.rollback()
-        return _photo_page(request, student, session, locale, error=exc)
-    session.commit()
-    return RedirectResponse(f"/u/{slug}/student/photo?done=uploaded", status_code=303)
+        return await run_in_threadpool(
+            _photo_page, request, student, session, locale, error=exc
+        )
+
+    def keep() -> Response:
+        try:
+            views.upload_photo(session, runtime.clock, student, data, crop)
+        except LegitkaError as exc:
+            session.rollback()
+            return _photo_page(request, student, session, locale, error=exc)
+        session.commit()
+        return RedirectResponse(f"/u/{slug}/student/photo?done=uploaded", status_code=303)
+
+    return await run_in_threadpool(keep)
 
 
 @router.get("/u/{slug}/student/photo/{photo_id}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends
@@ -18,10 +18,22 @@ def get_runtime(request: Request) -> Runtime:
     return runtime
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """A session for one request; whoever changes state commits it explicitly."""
-    with get_runtime(request).sessions() as session:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A session for one request; whoever changes state commits it explicitly.
+
+    Opened and closed on the event loop (both are instant; the first query, in the handler's
+    thread, takes the connection). Closing here rather than in a worker thread ends the
+    request's transaction as soon as its handler returns, even when every worker thread is busy:
+    on SQLite, where a transaction holds the write lock from its start, a transaction left open
+    while other threads wait for that lock would otherwise stall them all. Handlers never run
+    queries on the event loop itself (``async def`` handlers hand their database work to
+    ``run_in_threadpool``).
+    """
+    session = get_runtime(request).sessions()
+    try:
         yield session
+    finally:
+        session.close()
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]

@@ -17,7 +17,10 @@ from legitka.registry import audit
 from legitka.registry.models import Person, Photo
 
 MAX_BYTES = 5 * 1024 * 1024
-MIN_WIDTH, MIN_HEIGHT = 354, 496  # 35 × 45 mm at 256 dpi, what ELS printers need
+MIN_WIDTH, MIN_HEIGHT = 354, 496  # what a student's upload must have at least
+# A kept photo is at least this large: 35 × 45 mm at about 257 dpi, cut from an upload of at least
+# MIN_WIDTH × MIN_HEIGHT to the card's 35:45 proportions.
+KEPT_MIN_WIDTH, KEPT_MIN_HEIGHT = 354, 455
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png"}
 
 
@@ -44,10 +47,11 @@ def check_image(data: bytes, *, field: str = "photo") -> tuple[str, int, int]:
             f"The photo is {fmt or 'of an unknown format'}: send JPEG or PNG.",
             field=field,
         )
-    if width < MIN_WIDTH or height < MIN_HEIGHT:
+    if width < KEPT_MIN_WIDTH or height < KEPT_MIN_HEIGHT:
         raise InvalidInput(
             "photo_too_small",
-            f"The photo is {width}×{height} pixels; it must be at least {MIN_WIDTH}×{MIN_HEIGHT}.",
+            f"The photo is {width}×{height} pixels; it must be at least "
+            f"{KEPT_MIN_WIDTH}×{KEPT_MIN_HEIGHT}.",
             field=field,
         )
     return FORMATS[fmt], width, height
