@@ -39,6 +39,20 @@ def nudge() -> None:
     _work_waiting.set()
 
 
+class Changes:
+    """A counter this process's worker moves after committing order changes, so that requests
+    waiting for an order (long polling) look again at once rather than on their next tick."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def bump(self) -> None:
+        self.count += 1
+
+
+changes = Changes()
+
+
 @dataclass
 class Round:
     """What one round of the worker did."""

@@ -19,8 +19,8 @@ from legitka.credentials.picture import (
     credential_picture,
 )
 from legitka.domain.text import N_
-from legitka.registry.models import Person, Study, University
-from legitka.registry.services import els, photos
+from legitka.registry.models import Study, University
+from legitka.registry.services import photos, snapshots
 
 # Selectively disclosable claims, in the order wallets and verifiers show them.
 DISCLOSABLE = (
@@ -52,26 +52,28 @@ def university_claim(university: University) -> dict[str, Any]:
 
 def prepare(session: Session, study: Study) -> PreparedData:
     """The personal claims of ``study``'s student, with the approved photo re-encoded."""
-    person = session.get_one(Person, study.person_id)
-    university = session.get_one(University, study.university_id)
-    photo = photos.approved_photo(session, person)
-    if photo is None:
+    return prepare_from(session, snapshots.snapshot(session, study, with_pictures=True))
+
+
+def prepare_from(session: Session, snap: snapshots.Snapshot) -> PreparedData:
+    """:func:`prepare` from a snapshot already read (a batch of orders reads them at once)."""
+    if snap.photo is None:
         raise PictureError(
             "no_photo", N_("There is no approved photo: upload one and wait for its approval.")
         )
-    card = els.current_card(session, study)
+    card = snap.card
     claims = {
-        "given_name": person.given_names,
-        "family_name": person.family_name,
-        "birthdate": person.birth_date.isoformat(),
-        "personal_administrative_number": person.pesel,
-        "student_id": study.album_number,
-        "university": university_claim(university),
-        "picture": photos.credential_picture_of(session, photo),
+        "given_name": snap.person.given_names,
+        "family_name": snap.person.family_name,
+        "birthdate": snap.person.birth_date.isoformat(),
+        "personal_administrative_number": snap.person.pesel,
+        "student_id": snap.study.album_number,
+        "university": university_claim(snap.university),
+        "picture": photos.credential_picture_of(session, snap.photo),
     }
     return PreparedData(
         claims=claims,
-        data_fingerprint=person.personal_data.fingerprint(),
+        data_fingerprint=snap.person.personal_data.fingerprint(),
         card_number=f"{card.number}{card.edition}" if card is not None else None,
     )
 

@@ -15,14 +15,15 @@ import logging
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from legitka.clock import Clock
+from legitka.clock import Clock, local_today
+from legitka.domain.eligibility import evaluate
 from legitka.domain.orders import OrderReason, OrderStatus
 from legitka.issuer import claims, offers, orders
 from legitka.issuer.config import IssuerConfig
 from legitka.registry import audit
 from legitka.registry.db import transaction
 from legitka.registry.models import Order, Study
-from legitka.registry.services.students import eligibility
+from legitka.registry.services import snapshots
 
 logger = logging.getLogger("legitka.worker")
 
@@ -103,12 +104,20 @@ def process_batch(
         query = select(Order).where(Order.id.in_(order_ids)).order_by(Order.id)
         if session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update()
-        for order in session.scalars(query).all():
-            if order.status is not OrderStatus.PROCESSING or order.claimed_by != worker:
-                continue
+        held = [
+            order
+            for order in session.scalars(query).all()
+            if order.status is OrderStatus.PROCESSING and order.claimed_by == worker
+        ]
+        studies = list(
+            session.scalars(select(Study).where(Study.id.in_([o.study_id for o in held])))
+        )
+        snaps = snapshots.snapshots(session, studies, with_pictures=True)
+        today = local_today(clock)
+        for order in held:
             try:
                 with session.begin_nested():
-                    _process(session, clock, config, worker, order)
+                    _process(session, clock, config, worker, order, snaps[order.study_id], today)
             except Exception:
                 logger.exception("order %s could not be processed", order.id)
                 continue
@@ -117,7 +126,13 @@ def process_batch(
 
 
 def _process(
-    session: Session, clock: Clock, config: IssuerConfig, worker: str, order: Order
+    session: Session,
+    clock: Clock,
+    config: IssuerConfig,
+    worker: str,
+    order: Order,
+    snap: snapshots.Snapshot,
+    today: dt.date,
 ) -> None:
     if order.attempts > MAX_ATTEMPTS:
         orders.move(
@@ -125,8 +140,7 @@ def _process(
             reason=OrderReason.PROCESSING_FAILED,
         )  # fmt: skip
         return
-    study = session.get_one(Study, order.study_id)
-    result = eligibility(session, study, clock)
+    result = evaluate(snap.facts, today)
     if not result.eligible or result.valid_until is None:
         orders.move(
             session, clock, order, OrderStatus.ERROR, actor=worker,
@@ -134,7 +148,7 @@ def _process(
         )  # fmt: skip
         return
     try:
-        prepared = claims.prepare(session, study)
+        prepared = claims.prepare_from(session, snap)
     except claims.PictureError:
         orders.move(
             session, clock, order, OrderStatus.ERROR, actor=worker, reason=OrderReason.NO_PHOTO

@@ -6,9 +6,9 @@ Under ``/u/{slug}/api/v1/``; a bearer token from ``POST session`` authorises the
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Header, Query
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from starlette.requests import Request
@@ -20,6 +20,8 @@ from legitka.issuer import orders
 from legitka.portal import auth, idempotency
 from legitka.portal import mobile_id as service
 from legitka.portal.deps import ApiStudent
+from legitka.portal.waiting import until_changed
+from legitka.registry.models import Order
 from legitka.registry.services.universities import get_university
 from legitka.web.deps import LocaleDep, RuntimeDep, SessionDep
 from legitka.worker import nudge
@@ -154,19 +156,32 @@ def mlegitymacja(
 
 
 @router.get("/mlegitymacja/order", response_model=OrderOut)
-def current_order(
-    slug: str, student: ApiStudent, session: SessionDep, runtime: RuntimeDep, locale: LocaleDep
+async def current_order(
+    slug: str,
+    student: ApiStudent,
+    runtime: RuntimeDep,
+    locale: LocaleDep,
+    wait: Annotated[float, Query(ge=0, le=30, description="Seconds to wait for a change.")] = 0,
+    known: Annotated[
+        str | None, Query(alias="status", description="The status the app already shows.")
+    ] = None,
 ) -> Response:
-    """The current order alone (the open one, else the newest): cheap to poll while waiting
-    for the QR code."""
-    found = service.current_order(session, student)
-    if found is None:
-        raise NotFound("no_order", N_("You have not ordered an mLegitymacja yet."))
-    body = orders.view(session, runtime.issuer_config, found, locale)
+    """The current order alone (the open one, else the newest). With ``wait`` and the
+    ``status`` the app shows, the answer waits until the order's status differs from it (or the
+    time is up): the app learns at once that the QR code is ready, without polling."""
+
+    def now() -> dict[str, Any]:
+        with runtime.sessions() as session:
+            found = service.current_order(session, student)
+            if found is None:
+                raise NotFound("no_order", N_("You have not ordered an mLegitymacja yet."))
+            return orders.view(session, runtime.issuer_config, found, locale)
+
+    body = await until_changed(now, known, wait)
     return JSONResponse(body, headers=NO_STORE)
 
 
-@router.post("/mlegitymacja/order", response_model=Overview, status_code=201)
+@router.post("/mlegitymacja/order", response_model=OrderOut, status_code=201)
 def order(
     slug: str,
     request: Request,
@@ -176,8 +191,9 @@ def order(
     locale: LocaleDep,
     idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
 ) -> Response:
-    """Order an mLegitymacja. Ordering while an order is open returns that order (200); with an
-    ``Idempotency-Key`` a repeated request gets the first answer again."""
+    """Order an mLegitymacja; the answer is the order. Ordering while an order is open returns
+    that order (200); with an ``Idempotency-Key`` a repeated request gets the first answer
+    again. Follow the order with ``GET mlegitymacja/order?wait=…``."""
     key = idempotency.check_key(idempotency_key)
     principal = f"student:{student.account.id}"
     fingerprint = idempotency.request_hash("POST", request.url.path, b"")
@@ -185,15 +201,19 @@ def order(
         stored = idempotency.replay(session, principal, key, fingerprint)
         if stored is not None:
             return JSONResponse(stored.body, status_code=stored.status, headers=NO_STORE)
-    before = service.overview(session, runtime.clock, runtime.issuer_config, student, locale)
+    placed: Order | None
     try:
-        placed = service.place_order(session, runtime.clock, student, channel="mobile")
+        placed, created = orders.place(
+            session, runtime.clock, student.study, channel="mobile",
+            actor=f"student:{student.account.id}",
+        )  # fmt: skip
         session.flush()
     except IntegrityError:
         session.rollback()
-        placed = None
-    status = 201 if placed is not None and before["order"] is None else 200
-    body = _overview(session, runtime, student, locale)
+        placed, created = service.current_order(session, student), False
+    assert placed is not None
+    status = 201 if created else 200
+    body = orders.view(session, runtime.issuer_config, placed, locale)
     if key is not None and not idempotency.remember(
         session, runtime.clock, principal, key, fingerprint, idempotency.Stored(status, body)
     ):

@@ -236,6 +236,40 @@ def current_study(session: Session, person: Person) -> Study | None:
     return studies[0] if studies else None
 
 
+def signed_in(session: Session, clock: Clock, token: str | None, *, kind: str) -> Student | None:
+    """The student of a live session ``token`` (touched), read in two queries; ``None`` when
+    the token is unknown, ended, expired or idle."""
+    if not token:
+        return None
+    row = session.execute(
+        select(WebSession, PortalAccount, Person, University)
+        .join(PortalAccount, PortalAccount.id == WebSession.principal_id)
+        .join(Person, Person.id == PortalAccount.person_id)
+        .join(University, University.id == PortalAccount.university_id)
+        .where(
+            WebSession.token_hash == secrets.token_hash(token),
+            WebSession.kind == kind,
+            WebSession.principal == STUDENT,
+        )
+    ).first()
+    if row is None:
+        return None
+    record, account, person, university = row
+    now = clock.now()
+    if (
+        record.ended_at is not None
+        or record.expires_at <= now
+        or record.last_seen_at + IDLE_LIMIT[kind] <= now
+    ):
+        return None
+    if now - record.last_seen_at >= TOUCH_EVERY:
+        session.execute(
+            update(WebSession).where(WebSession.id == record.id).values(last_seen_at=now)
+        )
+    study = current_study(session, person)
+    return Student(account, person, study, university, record) if study else None
+
+
 def student_of(session: Session, record: WebSession) -> Student | None:
     account = session.get(PortalAccount, record.principal_id)
     if account is None or record.principal != STUDENT:

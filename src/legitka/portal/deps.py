@@ -51,12 +51,11 @@ def browser_student(
     slug: str, request: Request, session: SessionDep, runtime: RuntimeDep
 ) -> auth.Student:
     """The student signed in with this browser at university ``slug``."""
-    university = get_university(session, slug)
-    record = auth.find_session(
+    student = auth.signed_in(
         session, runtime.clock, request.cookies.get(SESSION_COOKIE), kind=auth.BROWSER
     )
-    student = auth.student_of(session, record) if record else None
-    if student is None or student.university.id != university.id:
+    if student is None or student.university.slug != slug:
+        get_university(session, slug)  # an unknown university is "not found" first
         raise _signed_out(slug)
     session.commit()  # the session's last-seen time
     return student
@@ -66,15 +65,14 @@ def api_student(
     slug: str, request: Request, session: SessionDep, runtime: RuntimeDep
 ) -> auth.Student:
     """The student of the mobile app's bearer token at university ``slug``."""
-    university = get_university(session, slug)
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    record = (
-        auth.find_session(session, runtime.clock, token.strip(), kind=auth.API)
+    student = (
+        auth.signed_in(session, runtime.clock, token.strip(), kind=auth.API)
         if scheme.lower() == "bearer"
         else None
     )
-    student = auth.student_of(session, record) if record else None
-    if student is None or student.university.id != university.id:
+    if student is None or student.university.slug != slug:
+        get_university(session, slug)  # an unknown university is "not found" first
         raise SignInRequired(
             "invalid_token",
             N_("The access token is missing, unknown or expired: sign in again."),

@@ -18,7 +18,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+        # One connection per process: SQLite writes one transaction at a time anyway, and
+        # threads queueing for the connection take turns in order, where threads queueing for
+        # SQLite's lock would each sleep and retry (its busy handler) and starve one another.
+        options = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 60, **kwargs}
+        if parsed.database in (None, "", ":memory:"):
+            options = kwargs
+        engine = create_engine(url, connect_args={"timeout": 30}, **options)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -39,7 +45,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    # A few connections per process, and no overflow: requests beyond them wait their turn in
+    # order (with the worker thread among them) instead of all running at once and starving it.
+    options = {"pool_size": 5, "max_overflow": 0, "pool_timeout": 60, **kwargs}
+    return create_engine(url, pool_pre_ping=True, **options)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from legitka.clock import Clock, local_today
 from legitka.domain.accounts import format_nrb
-from legitka.domain.eligibility import CardFacts, Eligibility, StudentFacts, evaluate
-from legitka.domain.els import FeeState, Requirement, card_valid_until, els_conditions
+from legitka.domain.eligibility import Eligibility, StudentFacts, evaluate
+from legitka.domain.els import FeeState, Requirement, els_conditions
 from legitka.domain.errors import NotFound
 from legitka.domain.money import format_pln
 from legitka.domain.text import N_
@@ -23,7 +23,7 @@ from legitka.registry.models import (
     Study,
     University,
 )
-from legitka.registry.services import declarations, els, fees, photos
+from legitka.registry.services import declarations, els, fees, photos, snapshots
 from legitka.registry.services.universities import get_university
 
 
@@ -49,32 +49,7 @@ def find_study(session: Session, university_slug: str, album_number: str) -> Stu
 
 
 def facts_of(session: Session, study: Study) -> StudentFacts:
-    university = session.get(University, study.university_id)
-    person = session.get(Person, study.person_id)
-    assert university is not None and person is not None
-    photo_status, reason = photos.photo_state(session, person)
-    card = els.current_card(session, study)
-    card_facts = None
-    if card is not None:
-        card_facts = CardFacts(
-            number=f"{card.number}{card.edition}",
-            status=card.status,
-            valid_until=card_valid_until(
-                (r.valid_until for r in card.renewals), university.emergency_extension_days
-            ),
-            data_unchanged=card.data_fingerprint == person.personal_data.fingerprint(),
-        )
-    return StudentFacts(
-        policy=university.policy,
-        status=study.status,
-        level=study.level,
-        graduated_on=study.graduated_on,
-        has_pesel=bool(person.pesel),
-        album_number=study.album_number,
-        photo=photo_status,
-        photo_rejection_reason=reason,
-        card=card_facts,
-    )
+    return snapshots.snapshot(session, study).facts
 
 
 def eligibility(session: Session, study: Study, clock: Clock) -> Eligibility:
