@@ -4,6 +4,7 @@
 #               Debian's chromium for the browser tests when it is missing and can be installed)
 #   make bench  the register benchmark (benchmarks/README.md)
 #   make bench-issuance  the issuance benchmark: ES256, SD-JWT VC issuance, status lists
+#   make bench-ordering  100 students order at once against a served demo
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -20,7 +21,7 @@ INTEROP_STAMP := $(INTEROP)/node_modules/.installed
 # skipped and the test summary says "SKIPPED GROUP browser".
 INSTALL_CHROMIUM := tests/browser/install-chromium.sh
 
-.PHONY: demo test lint install bench bench-issuance chromium
+.PHONY: demo test lint install bench bench-issuance bench-ordering chromium
 
 demo: $(STAMP)
 	$(BIN)/legitka serve --demo
@@ -37,6 +38,9 @@ bench: $(STAMP)
 
 bench-issuance: $(STAMP)
 	$(BIN)/python benchmarks/issuance.py
+
+bench-ordering: $(STAMP)
+	$(BIN)/python benchmarks/ordering.py
 
 install: $(STAMP)
 
