@@ -54,7 +54,7 @@ def test_order_until_ready_then_activate_extend_and_cancel(portal: Portal) -> No
     assert before["eligibility"]["eligible"] is True and before["order"] is None
     placed = api.post("/mlegitymacja/order")
     assert placed.status_code == 201
-    assert placed.json()["order"]["status"] == "pending"
+    assert placed.json()["status"] == "pending"
     portal.work()
     ready = api.get("/mlegitymacja").json()["order"]
     assert ready["status"] == "ready"
@@ -104,7 +104,7 @@ def test_idempotency_key(portal: Portal) -> None:
     assert first.status_code == again.status_code == 201
     assert first.json() == again.json()
     plain = api.post("/mlegitymacja/order")
-    assert plain.status_code == 200 and plain.json()["order"]["id"] == first.json()["order"]["id"]
+    assert plain.status_code == 200 and plain.json()["id"] == first.json()["id"]
     problem(api.post("/mlegitymacja/order", headers={"Idempotency-Key": ""}), 422,
             "invalid_idempotency_key")  # fmt: skip
 
@@ -131,7 +131,25 @@ def test_two_concurrent_orders_make_one(portal: Portal, same_key: bool) -> None:
     for thread in threads:
         thread.join()
     assert sorted(a.status_code for a in answers) == ([201, 201] if same_key else [200, 201])
-    ids = {a.json()["order"]["id"] for a in answers}
+    ids = {a.json()["id"] for a in answers}
     assert len(ids) == 1
     with portal.runtime.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Order)) == 1
+
+
+def test_waiting_for_the_order_answers_when_it_changes(portal: Portal) -> None:
+    api = portal.api("pd", "anna.nowak")
+    placed = api.post("/mlegitymacja/order").json()
+    assert placed["status"] == "pending"
+    # Nothing changes: the answer comes when the time is up, with the same status.
+    same = api.get("/mlegitymacja/order", params={"wait": 1, "status": "pending"})
+    assert same.status_code == 200 and same.json()["status"] == "pending"
+    # A status the app does not know yet is answered at once.
+    now = api.get("/mlegitymacja/order", params={"wait": 30, "status": "ready"})
+    assert now.json()["status"] == "pending"
+    portal.work()
+    ready = api.get("/mlegitymacja/order", params={"wait": 30, "status": "pending"}).json()
+    assert ready["status"] == "ready" and ready["offer"]["activation_code"]
+    problem(
+        portal.api("uw", "maria.zajac").get("/mlegitymacja/order"), 404, "no_order"
+    )

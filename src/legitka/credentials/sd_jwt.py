@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import orjson
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from legitka.credentials import jose
@@ -47,13 +48,10 @@ def digest(disclosure: str) -> str:
 
 
 SALT_BYTES = 16
-# The encoder json.dumps(…, ensure_ascii=False) makes on every call, made once.
-_DISCLOSURE_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 def _disclosure_text(salt: bytes, name: str, value: Any) -> str:
-    text = _DISCLOSURE_JSON.encode([b64url_encode(salt), name, value])
-    return b64url_encode(text.encode("utf-8"))
+    return b64url_encode(orjson.dumps([b64url_encode(salt), name, value]))
 
 
 def make_disclosure(name: str, value: Any) -> str:
