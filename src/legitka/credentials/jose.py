@@ -97,7 +97,7 @@ def _segments(token: str) -> list[str]:
 
 def _json_object(segment: str, what: str) -> dict[str, Any]:
     try:
-        value = json.loads(b64url_decode(segment))
+        value = orjson.loads(b64url_decode(segment))
     except (ValueError, UnicodeDecodeError) as exc:
         raise JoseError("malformed", f"the {what} is not base64url-encoded JSON") from exc
     if not isinstance(value, dict):
@@ -230,6 +230,12 @@ PRIVATE_MEMBERS = frozenset({"d", "p", "q", "dp", "dq", "qi", "oth", "k"})
 
 def key_from_jwk(jwk: Any) -> ec.EllipticCurvePublicKey:
     """The public key of a P-256 JWK; a private key, another curve or a bad point raise."""
+    return public_key_of(jwk)[0]
+
+
+def public_key_of(jwk: Any) -> tuple[ec.EllipticCurvePublicKey, dict[str, str]]:
+    """The public key of a P-256 JWK and the JWK in canonical form (RFC 7638 members, the
+    coordinates re-encoded); a private key, another curve or a bad point raise."""
     if not isinstance(jwk, dict):
         raise JoseError("malformed", "the JWK must be a JSON object")
     if PRIVATE_MEMBERS.intersection(jwk):
@@ -244,9 +250,38 @@ def key_from_jwk(jwk: Any) -> ec.EllipticCurvePublicKey:
     if len(x) != 32 or len(y) != 32:
         raise JoseError("malformed", "P-256 coordinates are 32 bytes each")
     try:
-        return ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), b"\x04" + x + y)
+        key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), b"\x04" + x + y)
     except ValueError:
         raise JoseError("malformed", "the JWK is not a point on P-256") from None
+    return key, {"crv": "P-256", "kty": "EC", "x": b64url_encode(x), "y": b64url_encode(y)}
+
+
+def verify_parsed(
+    token: str, header: dict[str, Any], public_key: ec.EllipticCurvePublicKey
+) -> dict[str, Any]:
+    """The claims of an ES256 ``token`` whose ``header`` the caller parsed (with
+    :func:`unverified_header`) and checked: the signature checked with ``public_key``, without
+    parsing the header again. For hot paths like key proofs; :func:`verify_claims` otherwise."""
+    if header.get("alg") != "ES256" or not isinstance(public_key.curve, ec.SECP256R1):
+        raise JoseError("unsupported_alg", "only ES256 with a P-256 key is checked here")
+    if "crit" in header or "b64" in header:
+        raise JoseError("malformed", "critical header parameters are not supported")
+    if len(token) > (MAX_HEADER_BYTES + MAX_PAYLOAD_BYTES) * 4 // 3 + 200:
+        raise JoseError("malformed", "the JWT is too large")
+    signing_input, _, encoded = token.rpartition(".")
+    try:
+        signature = b64url_decode(encoded)
+    except ValueError:
+        raise JoseError("bad_signature", "the signature is not base64url") from None
+    if len(signature) != 2 * _COORDINATE_BYTES:
+        raise JoseError("bad_signature", "an ES256 signature is 64 bytes")
+    r = int.from_bytes(signature[:_COORDINATE_BYTES], "big")
+    s = int.from_bytes(signature[_COORDINATE_BYTES:], "big")
+    try:
+        public_key.verify(encode_dss_signature(r, s), signing_input.encode("ascii"), _ES256)
+    except (InvalidSignature, UnicodeEncodeError):
+        raise JoseError("bad_signature", "the signature does not verify") from None
+    return _json_object(signing_input.partition(".")[2], "JWT payload")
 
 
 def jwk_thumbprint(jwk: dict[str, Any]) -> str:

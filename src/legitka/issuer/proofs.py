@@ -48,13 +48,13 @@ def check(proof: Any, *, audience: str, now: int, max_age: int, skew: int) -> Ke
     if "kid" in header or "x5c" in header:
         raise _invalid(N_("Give the key as a jwk header: kid and x5c are not supported."))
     try:
-        key = jose.key_from_jwk(header.get("jwk"))
+        key, jwk = jose.public_key_of(header.get("jwk"))
     except JoseError as exc:
         if exc.code == "private_key":
             raise _invalid(N_("The key proof's header contains a private key.")) from None
         raise _invalid(N_("The key proof's jwk must be a P-256 public key.")) from None
     try:
-        _, claims = jose.verify_claims(proof, key)
+        claims = jose.verify_parsed(proof, header, key)
     except JoseError:
         raise _invalid(N_("The key proof's signature does not verify with its jwk.")) from None
     if claims.get("aud") != audience:
@@ -71,5 +71,4 @@ def check(proof: Any, *, audience: str, now: int, max_age: int, skew: int) -> Ke
     nonce = claims.get("nonce")
     if not isinstance(nonce, str) or not nonce:
         raise _invalid(N_("The key proof needs the c_nonce from the nonce endpoint."))
-    jwk = jose.public_jwk(key)
     return KeyProof(jwk=jwk, key=key, nonce=nonce)
