@@ -20,7 +20,6 @@ import datetime as dt
 import gc
 import json
 import os
-import platform
 import random
 import statistics
 import sys
@@ -39,6 +38,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from jwcrypto.jwk import JWK
 from jwcrypto.jws import JWS
+from machine import describe
 from pydantic import SecretStr
 from rich.console import Console
 from rich.table import Table
@@ -625,27 +625,11 @@ def run_benchmark(iterations: int, entries: int, progress: Console) -> dict[str,
 
 
 def machine() -> dict[str, str]:
-    cpu = platform.processor() or platform.machine()
-    memory = ""
-    for path, key in (("/proc/cpuinfo", "model name"), ("/proc/meminfo", "MemTotal")):
-        try:
-            lines = Path(path).read_text().splitlines()
-        except OSError:
-            continue
-        value = next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith(key)), "")
-        if value and key == "model name":
-            cpu = value
-        elif value:
-            memory = f"{int(value.split()[0]) / 2**20:.1f} GiB"
-    return {
-        "CPU": f"{cpu}, {os.cpu_count()} logical CPUs",
-        "Memory": memory or "unknown",
-        "OS": platform.platform(),
-        "Python": platform.python_version(),
-        "OpenSSL": openssl.openssl_version_text(),
-        "zlib": zlib.ZLIB_RUNTIME_VERSION,
-        "Libraries": ", ".join(f"{name} {version(name)}" for name in LIBRARIES),
-    }
+    return describe(
+        OpenSSL=openssl.openssl_version_text(),
+        zlib=zlib.ZLIB_RUNTIME_VERSION,
+        Libraries=", ".join(f"{name} {version(name)}" for name in LIBRARIES),
+    )
 
 
 def per_operation(seconds: float) -> str:

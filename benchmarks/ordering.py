@@ -7,7 +7,8 @@ A real ``legitka serve`` process (with its in-process worker, as deployed by def
 fresh demo database with generated students. Before the timed part every student gets a mobile
 API token (signing in is slow on purpose). Then all students send ``POST mlegitymacja/order`` at
 once and wait with ``GET mlegitymacja/order?wait=30&status=…`` (long polling: the server answers
-when the order's status changes) until their order is ready with its QR code and activation code; the time from sending the order to seeing the offer is measured per student.
+when the order's status changes) until their order is ready with its QR code and activation
+code; the time from sending the order to seeing the offer is measured per student.
 ``--out`` writes a Markdown report and ``--json`` prints the numbers.
 """
 
@@ -17,7 +18,6 @@ import argparse
 import asyncio
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from machine import describe
 from pydantic import SecretStr
 from sqlalchemy import select
 
@@ -193,8 +194,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "wall_seconds": wall,
         "wait_seconds": WAIT_SECONDS,
         "target_p99": TARGET_P99,
-        "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()}",
+        "machine": ", ".join(f"{k}: {v}" for k, v in describe().items()),
     }
     return report
 

@@ -15,8 +15,6 @@ import argparse
 import datetime as dt
 import gc
 import json
-import os
-import platform
 import random
 import resource
 import sqlite3
@@ -30,6 +28,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import sqlalchemy
+from machine import describe
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import func, select, text
@@ -327,25 +326,9 @@ def run_benchmark(url: str, count: int, data_dir: Path, progress: Console) -> di
 
 
 def machine() -> dict[str, str]:
-    cpu = platform.processor() or platform.machine()
-    memory = ""
-    for path, key in (("/proc/cpuinfo", "model name"), ("/proc/meminfo", "MemTotal")):
-        try:
-            lines = Path(path).read_text().splitlines()
-        except OSError:
-            continue
-        value = next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith(key)), "")
-        if value and key == "model name":
-            cpu = value
-        elif value:
-            memory = f"{int(value.split()[0]) / 2**20:.1f} GiB"
-    return {
-        "CPU": f"{cpu}, {os.cpu_count()} logical CPUs",
-        "Memory": memory or "unknown",
-        "OS": platform.platform(),
-        "Python": platform.python_version(),
-        "SQLAlchemy": sqlalchemy.__version__,
-    }
+    return describe(
+        SQLAlchemy=sqlalchemy.__version__,
+    )
 
 
 def duration(seconds: float | None) -> str:
