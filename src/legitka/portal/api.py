@@ -195,7 +195,7 @@ def order(
     that order (200); with an ``Idempotency-Key`` a repeated request gets the first answer
     again. Follow the order with ``GET mlegitymacja/order?wait=…``."""
     key = idempotency.check_key(idempotency_key)
-    principal = f"student:{student.account.id}"
+    principal = student.actor
     fingerprint = idempotency.request_hash("POST", request.url.path, b"")
     if key is not None:
         stored = idempotency.replay(session, principal, key, fingerprint)
@@ -205,7 +205,7 @@ def order(
     try:
         placed, created = orders.place(
             session, runtime.clock, student.study, channel="mobile",
-            actor=f"student:{student.account.id}",
+            actor=student.actor,
         )  # fmt: skip
         session.flush()
     except IntegrityError:

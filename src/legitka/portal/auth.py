@@ -225,6 +225,11 @@ class Student:
     university: University
     session: WebSession
 
+    @property
+    def actor(self) -> str:
+        """Who did it, as the audit log names a student."""
+        return f"student:{self.account.id}"
+
 
 def current_study(session: Session, person: Person) -> Study | None:
     """The study the portal shows: the newest one with an album number, else the newest."""

@@ -33,10 +33,6 @@ MOBILE_ID_LABELS: dict[MobileIdStatus, str] = {
 }
 
 
-def _actor(student: Student) -> str:
-    return f"student:{student.account.id}"
-
-
 def live_mobile_id(session: Session, student: Student) -> MobileId | None:
     """The student's mLegitymacja that still counts (active or suspended), the newest."""
     return session.scalar(
@@ -96,7 +92,7 @@ def current_order(session: Session, student: Student) -> Order | None:
 
 
 def place_order(session: Session, clock: Clock, student: Student, *, channel: str) -> Order:
-    order, _ = orders.place(session, clock, student.study, channel=channel, actor=_actor(student))
+    order, _ = orders.place(session, clock, student.study, channel=channel, actor=student.actor)
     return order
 
 
@@ -113,7 +109,7 @@ def cancel(session: Session, clock: Clock, student: Student) -> Order:
             N_("You have no mLegitymacja and no order to cancel."),
             field="mlegitymacja",
         )
-    mobile_ids.cancel(session, clock, target, actor=_actor(student))
+    mobile_ids.cancel(session, clock, target, actor=student.actor)
     return target
 
 
@@ -125,7 +121,7 @@ def extend(session: Session, clock: Clock, student: Student) -> dt.date:
             N_("You have no active mLegitymacja to extend: order one first."),
             field="mlegitymacja",
         )
-    return mobile_ids.extend(session, clock, live, actor=_actor(student))
+    return mobile_ids.extend(session, clock, live, actor=student.actor)
 
 
 WAITING = frozenset({OrderStatus.PENDING, OrderStatus.PROCESSING})

@@ -21,6 +21,7 @@ from legitka.domain.errors import InvalidInput, LegitkaError
 from legitka.domain.text import N_
 from legitka.i18n import translate
 from legitka.issuer import qr
+from legitka.portal import photo_upload
 from legitka.portal import register_api as views
 from legitka.portal.auth import Student
 from legitka.portal.deps import BrowserStudent, check_csrf
@@ -188,14 +189,14 @@ async def upload_photo(
     locale: LocaleDep,
 ) -> Response:
     try:
-        limited, form = await views.read_form(request)
-    except views.PhotoRejected as exc:  # too large: refused before the body is read
+        limited, form = await photo_upload.read_form(request)
+    except photo_upload.PhotoRejected as exc:  # too large: refused before the body is read
         return await run_in_threadpool(
             _photo_page, request, student, session, locale, error=exc
         )
     await check_csrf(limited, student)
     try:
-        data, crop = await views.upload_from(form)
+        data, crop = await photo_upload.upload_from(form)
     except LegitkaError as exc:
         return await run_in_threadpool(
             _photo_page, request, student, session, locale, error=exc
@@ -203,7 +204,7 @@ async def upload_photo(
 
     def keep() -> Response:
         try:
-            views.upload_photo(session, runtime.clock, student, data, crop)
+            photo_upload.upload_photo(session, runtime.clock, student, data, crop)
         except LegitkaError as exc:
             session.rollback()
             return _photo_page(request, student, session, locale, error=exc)
