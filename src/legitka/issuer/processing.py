@@ -22,7 +22,7 @@ from legitka.issuer import claims, offers, orders
 from legitka.issuer.config import IssuerConfig
 from legitka.registry import audit
 from legitka.registry.db import transaction
-from legitka.registry.models import Order, Study
+from legitka.registry.models import Offer, OfferStatus, Order, Study
 from legitka.registry.services import snapshots
 
 logger = logging.getLogger("legitka.worker")
@@ -164,8 +164,6 @@ def _process(
 
 def expire_offers(sessions: sessionmaker[Session], clock: Clock, worker: str) -> int:
     """Ready orders whose QR code and activation code lapsed become expired."""
-    from legitka.registry.models import Offer, OfferStatus
-
     count = 0
     with transaction(sessions) as session:
         lapsed = session.scalars(

@@ -93,10 +93,6 @@ def _bearer(request: Request) -> str | None:
     return value.strip()
 
 
-def _university(session: Any, slug: str) -> University:
-    return get_university(session, slug)
-
-
 def _signer(runtime: Any, slug: str) -> Any:
     try:
         return runtime.issuer_key(slug)
@@ -114,19 +110,19 @@ def _signer(runtime: Any, slug: str) -> Any:
 
 @router.get("/.well-known/openid-credential-issuer/u/{slug}")
 def issuer_metadata(slug: str, session: SessionDep, runtime: RuntimeDep) -> Response:
-    university = _university(session, slug)
+    university = get_university(session, slug)
     return JSONResponse(metadata.credential_issuer(runtime.issuer_config, university))
 
 
 @router.get("/.well-known/oauth-authorization-server/u/{slug}")
 def authorization_server_metadata(slug: str, session: SessionDep, runtime: RuntimeDep) -> Response:
-    university = _university(session, slug)
+    university = get_university(session, slug)
     return JSONResponse(metadata.authorization_server(runtime.issuer_config, university))
 
 
 @router.get("/.well-known/jwt-vc-issuer/u/{slug}")
 def jwt_vc_issuer_metadata(slug: str, session: SessionDep, runtime: RuntimeDep) -> Response:
-    university = _university(session, slug)
+    university = get_university(session, slug)
     keys = runtime.pki.issuer_keyring(slug)
     return JSONResponse(
         metadata.jwt_vc_issuer(runtime.issuer_config, university, keys, runtime.clock.now())
@@ -148,7 +144,7 @@ def student_id_type(runtime: RuntimeDep) -> Response:
 def credential_offer(
     slug: str, reference: str, session: SessionDep, runtime: RuntimeDep
 ) -> Response:
-    university = _university(session, slug)
+    university = get_university(session, slug)
     document = offers.offer_document(
         session, runtime.clock, runtime.issuer_config, university, reference
     )
@@ -187,7 +183,7 @@ def _grant(slug: str, params: dict[str, str], runtime: Any) -> offers.TokenGrant
     grant_type = params.get("grant_type")
     config = runtime.issuer_config
     with runtime.sessions() as session:
-        university = _university(session, slug)
+        university = get_university(session, slug)
         try:
             if grant_type == urls.PRE_AUTHORIZED_GRANT:
                 code = params.get("pre-authorized_code")
@@ -223,7 +219,7 @@ def _grant(slug: str, params: dict[str, str], runtime: Any) -> offers.TokenGrant
 
 @router.post("/u/{slug}/nonce")
 def nonce(slug: str, session: SessionDep, runtime: RuntimeDep) -> Response:
-    university = _university(session, slug)
+    university = get_university(session, slug)
     value = nonces.issue(session, runtime.clock, runtime.issuer_config, university.id)
     session.commit()
     return JSONResponse({"c_nonce": value}, headers=NO_STORE)
@@ -244,7 +240,7 @@ async def credential(slug: str, request: Request, runtime: RuntimeDep) -> Respon
 
 def _issue(slug: str, bearer: str | None, body: Any, runtime: Any) -> issuance.Issued:
     with runtime.sessions() as session:
-        university = _university(session, slug)
+        university = get_university(session, slug)
         access = offers.access_token(session, runtime.clock, university, bearer)
         if access is None:
             raise invalid_token()
@@ -269,7 +265,7 @@ async def notification(slug: str, request: Request, runtime: RuntimeDep) -> Resp
 
 def _notify(slug: str, bearer: str | None, body: Any, runtime: Any) -> None:
     with runtime.sessions() as session:
-        university = _university(session, slug)
+        university = get_university(session, slug)
         access = offers.access_token(session, runtime.clock, university, bearer)
         if access is None:
             raise invalid_token()
@@ -315,7 +311,7 @@ def status_list(
     runtime: RuntimeDep,
     locale: LocaleDep,
 ) -> Response:
-    university = _university(session, slug)
+    university = get_university(session, slug)
     found = session.scalar(
         select(StatusList).where(
             StatusList.university_id == university.id, StatusList.number == number

@@ -176,32 +176,6 @@ def start_session(
     return NewSession(token, record)
 
 
-def find_session(
-    session: Session, clock: Clock, token: str | None, *, kind: str
-) -> WebSession | None:
-    """The live session of ``token``, touched; ``None`` when unknown, ended, expired or idle."""
-    if not token:
-        return None
-    record = session.scalar(
-        select(WebSession).where(
-            WebSession.token_hash == secrets.token_hash(token), WebSession.kind == kind
-        )
-    )
-    now = clock.now()
-    if (
-        record is None
-        or record.ended_at is not None
-        or record.expires_at <= now
-        or record.last_seen_at + IDLE_LIMIT[kind] <= now
-    ):
-        return None
-    if now - record.last_seen_at >= TOUCH_EVERY:
-        session.execute(
-            update(WebSession).where(WebSession.id == record.id).values(last_seen_at=now)
-        )
-    return record
-
-
 def end_session(session: Session, clock: Clock, record: WebSession) -> None:
     record.ended_at = clock.now()
     audit.record(
@@ -273,15 +247,3 @@ def signed_in(session: Session, clock: Clock, token: str | None, *, kind: str) -
         )
     study = current_study(session, person)
     return Student(account, person, study, university, record) if study else None
-
-
-def student_of(session: Session, record: WebSession) -> Student | None:
-    account = session.get(PortalAccount, record.principal_id)
-    if account is None or record.principal != STUDENT:
-        return None
-    person = session.get_one(Person, account.person_id)
-    study = current_study(session, person)
-    if study is None:
-        return None
-    university = session.get_one(University, account.university_id)
-    return Student(account, person, study, university, record)

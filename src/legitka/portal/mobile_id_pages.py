@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from legitka.domain.errors import LegitkaError, NotFound
 from legitka.domain.text import N_
 from legitka.i18n import translate
-from legitka.issuer import qr
+from legitka.issuer import orders, qr
 from legitka.portal import mobile_id as service
 from legitka.portal.deps import BrowserStudent, check_csrf
 from legitka.portal.pages import portal_context
@@ -176,13 +176,13 @@ def status(
     slug: str, student: BrowserStudent, session: SessionDep, runtime: RuntimeDep, locale: LocaleDep
 ) -> Response:
     """The current order's status, for the page to follow it live without reloading."""
-    data = service.overview(session, runtime.clock, runtime.issuer_config, student, locale)
-    order = data["order"] or (data["history"][0] if data["history"] else None)
+    order = service.current_order(session, student)
+    view = orders.view(session, runtime.issuer_config, order, locale) if order else None
     body = {
-        "order": order["id"] if order else None,
-        "status": order["status"] if order else None,
-        "status_label": order["status_label"] if order else None,
-        "updated_at": order["updated_at"] if order else None,
+        "order": view["id"] if view else None,
+        "status": view["status"] if view else None,
+        "status_label": view["status_label"] if view else None,
+        "updated_at": view["updated_at"] if view else None,
     }
     return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
@@ -192,8 +192,8 @@ def qr_png(
     slug: str, student: BrowserStudent, session: SessionDep, runtime: RuntimeDep, locale: LocaleDep
 ) -> Response:
     """The QR code as a PNG image (to save or print); only the student's own."""
-    data = service.overview(session, runtime.clock, runtime.issuer_config, student, locale)
-    offer = data["order"]["offer"] if data["order"] else None
+    order = service.current_order(session, student)
+    offer = orders.view(session, runtime.issuer_config, order, locale)["offer"] if order else None
     if offer is None:
         raise NotFound(
             "no_offer", N_("There is no QR code to show: your mLegitymacja is not ready.")

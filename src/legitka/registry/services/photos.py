@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Sequence
 
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
@@ -128,16 +129,26 @@ def decide_photo(
     )
 
 
+def state_of(
+    photos: Sequence[Photo],
+) -> tuple[Photo | None, PhotoStatus | None, str | None]:
+    """What counts of a person's ``photos`` (newest first): the newest approved photo, else the
+    newest photo's status and rejection reason."""
+    approved = next((p for p in photos if p.status is PhotoStatus.APPROVED), None)
+    if approved is not None:
+        return approved, PhotoStatus.APPROVED, None
+    if not photos:
+        return None, None, None
+    return None, photos[0].status, photos[0].rejection_reason
+
+
 def photo_state(session: Session, person: Person) -> tuple[PhotoStatus | None, str | None]:
     """An approved photo counts; otherwise the newest photo's status (and rejection reason)."""
     photos = session.scalars(
         select(Photo).where(Photo.person_id == person.id).order_by(Photo.id.desc())
     ).all()
-    if any(p.status is PhotoStatus.APPROVED for p in photos):
-        return PhotoStatus.APPROVED, None
-    if not photos:
-        return None, None
-    return photos[0].status, photos[0].rejection_reason
+    _, status, reason = state_of(photos)
+    return status, reason
 
 
 def approved_photo(session: Session, person: Person) -> Photo | None:

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, undefer
 
-from legitka.domain.eligibility import CardFacts, PhotoStatus, StudentFacts
+from legitka.domain.eligibility import CardFacts, StudentFacts
 from legitka.domain.els import card_valid_until
 from legitka.registry.models import ElsCard, Person, Photo, Study, University
+from legitka.registry.services.photos import state_of
 
 BATCH = 500
 
@@ -28,19 +29,6 @@ class Snapshot:
     card: ElsCard | None  # the study's newest card
     photo: Photo | None  # the newest approved photo
     facts: StudentFacts
-
-
-def _photo_state(photos: list[Photo]) -> tuple[Photo | None, PhotoStatus | None, str | None]:
-    """The approved photo (newest) if any; else the newest photo's status and reason.
-
-    ``photos`` are newest first.
-    """
-    approved = next((p for p in photos if p.status is PhotoStatus.APPROVED), None)
-    if approved is not None:
-        return approved, PhotoStatus.APPROVED, None
-    if not photos:
-        return None, None, None
-    return None, photos[0].status, photos[0].rejection_reason
 
 
 def _chunks(ids: Sequence[int]) -> list[list[int]]:
@@ -82,7 +70,7 @@ def snapshots(
     for study in studies:
         university = universities[study.university_id]
         person = people[study.person_id]
-        photo, photo_status, reason = _photo_state(photos.get(person.id, []))
+        photo, photo_status, reason = state_of(photos.get(person.id, []))
         card = cards.get(study.id)
         card_facts = None
         if card is not None:
