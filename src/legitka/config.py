@@ -78,6 +78,12 @@ class Settings(BaseSettings):
     refresh_token_days: int = Field(
         default=365, ge=1, le=730, description="Days a wallet's refresh token stays usable."
     )
+    verifier_claims_retention: int = Field(
+        default=300,
+        ge=0,
+        le=3600,
+        description="Seconds the verifier keeps the shown data after its verdict.",
+    )
     worker: bool = Field(
         default=True, description="Run the background worker inside `legitka serve`."
     )

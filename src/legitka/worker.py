@@ -23,10 +23,12 @@ from legitka.notifications.rounds import mail_round
 from legitka.registry.db import transaction
 from legitka.registry.models import StatusList, University
 from legitka.runtime import Runtime
+from legitka.verifier import requests as verifier_requests
 
 logger = logging.getLogger("legitka.worker")
 
 PURGE_EVERY = 60  # rounds between purges of expired nonces
+VERIFIER_PURGE_EVERY = 10  # rounds between wipes of shown data (status reads wipe them too)
 
 # Set when this process has just placed an order, so that its own worker thread (if it runs
 # one) starts at once instead of at the end of its idle wait.
@@ -111,6 +113,10 @@ class Worker:
         result.signed = self.sign_status_lists()
         result.expired = processing.expire_offers(rt.sessions, rt.clock, self.name)
         result.mailed = mail_round(rt.sessions, rt.clock, rt.settings, worker=self.name)
+        if self.rounds % VERIFIER_PURGE_EVERY == 0:
+            # the data students showed go a few minutes after the verdict (R18)
+            with transaction(rt.sessions) as session:
+                verifier_requests.purge(session, rt.clock)
         if self.rounds % PURGE_EVERY == 0:
             with transaction(rt.sessions) as session:
                 result.purged = nonces.purge(session, rt.clock)

@@ -34,11 +34,18 @@ from legitka.registry.models.portal import (
 )
 from legitka.registry.models.studies import Study, StudyStatusChange
 from legitka.registry.models.university import Intake, University
+from legitka.registry.models.verifier import (
+    CodeLookupFailure,
+    VerificationOutcome,
+    VerificationRequest,
+    VerifierStatusList,
+)
 
 __all__ = [
     "AuditEvent",
     "Base",
     "Charge",
+    "CodeLookupFailure",
     "Declaration",
     "DeclarationAcceptance",
     "DeclarationKind",
@@ -68,5 +75,8 @@ __all__ = [
     "StudyStatusChange",
     "TokenKind",
     "University",
+    "VerificationOutcome",
+    "VerificationRequest",
+    "VerifierStatusList",
     "WebSession",
 ]

@@ -1,0 +1,328 @@
+"""Verification requests: creating them, their signed request object, short codes, results.
+
+A request lives five minutes. Its ``id`` is the creator's secret (the status URL shows the
+data), its ``ref`` is public (the QR code's ``request_uri`` and the ``response_uri``), and its
+6-digit short code stands for the QR code while the request is pending. The data a student
+showed are wiped ``verifier_claims_retention`` seconds after the verdict, on read and by the
+worker; ``verification_outcomes`` keeps the outcome without them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import ipaddress
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from cryptography.hazmat.primitives.serialization import Encoding
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from legitka.clock import Clock
+from legitka.credentials.jose import b64url_encode
+from legitka.credentials.keys import SigningKey
+from legitka.domain.errors import LegitkaError
+from legitka.domain.text import N_
+from legitka.issuer.errors import OAuthError
+from legitka.registry.models import CodeLookupFailure, VerificationOutcome, VerificationRequest
+from legitka.verifier import encryption, presets
+from legitka.verifier.reasons import Verdict, reasons_json
+
+LIFETIME = dt.timedelta(minutes=5)
+REQUEST_OBJECT_TYP = "oauth-authz-req+jwt"
+WALLET_AUDIENCE = "https://self-issued.me/v2"
+SCHEME = "openid4vp://"
+CODE_FAILURES_PER_MINUTE = 20
+_CODE = re.compile(r"[0-9]{6}")
+PENDING, DONE, EXPIRED = "pending", "done", "expired"
+
+
+@dataclass(frozen=True)
+class VerifierContext:
+    """What the verifier needs from the deployment: its URL, secret, key and retention."""
+
+    base: str
+    secret_key: str
+    signer: SigningKey
+    retention: int = 300
+
+    @property
+    def client_id(self) -> str:
+        return client_id(self.base, self.signer)
+
+
+def client_id(base: str, signer: SigningKey) -> str:
+    """``x509_san_dns:{host}`` for a DNS host, ``x509_hash:{sha256 of the leaf}`` for an IP."""
+    host = urlsplit(base).hostname or ""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return f"x509_san_dns:{host}"
+    der = signer.certificate.public_bytes(Encoding.DER)
+    return "x509_hash:" + b64url_encode(hashlib.sha256(der).digest())
+
+
+def request_uri(base: str, ref: str) -> str:
+    return f"{base}/verifier/request/{ref}"
+
+
+def response_uri(base: str, ref: str) -> str:
+    return f"{base}/verifier/response/{ref}"
+
+
+def status_url(base: str, request_id: str) -> str:
+    return f"{base}/verifier/api/v1/requests/{request_id}"
+
+
+def qr_uri(client: str, uri: str) -> str:
+    return f"{SCHEME}?client_id={quote(client, safe='')}&request_uri={quote(uri, safe='')}"
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def _redirect(value: Any) -> str | None:
+    if value is None:
+        return None
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if parts is None or parts.scheme not in ("https", "http") or not parts.netloc:
+        raise LegitkaError(
+            "invalid_redirect_uri",
+            N_("redirect_uri must be an absolute https URL."),
+            field="redirect_uri",
+            status=422,
+        )
+    if len(value) > 1900 or parts.fragment:
+        raise LegitkaError(
+            "invalid_redirect_uri",
+            N_("redirect_uri must be shorter than 1900 characters and have no fragment."),
+            field="redirect_uri",
+            status=422,
+        )
+    return str(value)
+
+
+def create(
+    session: Session, clock: Clock, ctx: VerifierContext, preset: Any, redirect: Any = None
+) -> dict[str, Any]:
+    """A new pending request for ``preset``; the answer of ``POST /verifier/api/v1/requests``."""
+    if not isinstance(preset, str) or preset not in presets.PRESETS:
+        raise LegitkaError(
+            "unknown_preset",
+            N_("Unknown preset: choose student_status, discount or full."),
+            field="preset",
+            status=422,
+        )
+    redirect_uri = _redirect(redirect)
+    now = clock.now()
+    expire_pending(session, clock)
+    taken = set(session.scalars(select(VerificationRequest.short_code).where(
+        VerificationRequest.short_code.is_not(None)
+    )))  # fmt: skip
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    while code in taken:
+        code = f"{secrets.randbelow(1_000_000):06d}"
+    ref = secrets.token_urlsafe(16)
+    private, public = encryption.new_key()
+    request = VerificationRequest(
+        id=secrets.token_urlsafe(32),
+        ref=ref,
+        short_code=code,
+        nonce=secrets.token_urlsafe(24),
+        state=secrets.token_urlsafe(24),
+        preset=preset,
+        client_id=ctx.client_id,
+        enc_kid=public["kid"],
+        enc_key=encryption.seal(ctx.secret_key, private, ref),
+        redirect_uri=redirect_uri,
+        status=PENDING,
+        created_at=now,
+        expires_at=now + LIFETIME,
+    )
+    session.add(request)
+    session.flush()
+    return {
+        "id": request.id,
+        "qr_uri": qr_uri(request.client_id, request_uri(ctx.base, ref)),
+        "short_code": code,
+        "status_url": status_url(ctx.base, request.id),
+        "expires_at": _iso(request.expires_at),
+    }
+
+
+def _open(session: Session, clock: Clock, ref: str) -> VerificationRequest:
+    request = session.scalar(select(VerificationRequest).where(VerificationRequest.ref == ref))
+    if request is None or request.status != PENDING or request.answered_at is not None:
+        raise OAuthError(
+            "invalid_request", N_("This verification request is unknown or already answered."),
+            status=404,
+        )  # fmt: skip
+    if request.expires_at <= clock.now():
+        raise OAuthError(
+            "invalid_request", N_("This verification request has expired."), status=404
+        )
+    return request
+
+
+def public_key(ctx: VerifierContext, request: VerificationRequest) -> dict[str, Any]:
+    assert request.enc_key is not None
+    private = encryption.unseal(ctx.secret_key, request.enc_key, request.ref)
+    public = {name: private[name] for name in ("kty", "crv", "x", "y")}
+    return {**public, "kid": request.enc_kid, "use": "enc", "alg": encryption.ALG}
+
+
+def request_object(session: Session, clock: Clock, ctx: VerifierContext, ref: str) -> str:
+    """The signed request object (JAR, RFC 9101) served at ``request_uri``."""
+    request = _open(session, clock, ref)
+    now = int(clock.now().timestamp())
+    claims = {
+        "iss": request.client_id,
+        "aud": WALLET_AUDIENCE,
+        "iat": now,
+        "exp": int(request.expires_at.timestamp()),
+        "client_id": request.client_id,
+        "response_type": "vp_token",
+        "response_mode": "direct_post.jwt",
+        "response_uri": response_uri(ctx.base, ref),
+        "nonce": request.nonce,
+        "state": request.state,
+        "dcql_query": presets.dcql_query(ctx.base, request.preset),
+        "client_metadata": {
+            "jwks": {"keys": [public_key(ctx, request)]},
+            "encrypted_response_enc_values_supported": list(encryption.ENC_VALUES),
+            "vp_formats_supported": {
+                "dc+sd-jwt": {"sd-jwt_alg_values": ["ES256"], "kb-jwt_alg_values": ["ES256"]}
+            },
+        },
+    }
+    return ctx.signer.sign_jwt({"typ": REQUEST_OBJECT_TYP}, claims)
+
+
+def lookup_code(
+    session: Session, clock: Clock, ctx: VerifierContext, code: str, client: str
+) -> str:
+    """The QR code's URI of the pending request with short code ``code``.
+
+    A client that typed 20 unknown codes in the last minute is refused (HTTP 429) before the
+    code is looked at: one million codes cannot be tried in the five minutes a request lives.
+    """
+    now = clock.now()
+    recent = session.scalar(
+        select(func.count()).select_from(CodeLookupFailure).where(
+            CodeLookupFailure.client_hash == client,
+            CodeLookupFailure.at > now - dt.timedelta(minutes=1),
+        )
+    )  # fmt: skip
+    if (recent or 0) >= CODE_FAILURES_PER_MINUTE:
+        raise LegitkaError(
+            "too_many_attempts",
+            N_("Too many wrong codes: wait a minute and try again."),
+            status=429,
+        )
+    request = None
+    if _CODE.fullmatch(code):
+        request = session.scalar(
+            select(VerificationRequest).where(VerificationRequest.short_code == code)
+        )
+    if (
+        request is None
+        or request.status != PENDING
+        or request.answered_at is not None
+        or request.expires_at <= now
+    ):
+        session.add(CodeLookupFailure(client_hash=client, at=now))
+        session.commit()
+        raise LegitkaError(
+            "unknown_code",
+            N_("There is no verification with this code: check the code on the verifier's screen."),
+            status=404,
+        )
+    return qr_uri(request.client_id, request_uri(ctx.base, request.ref))
+
+
+def record(
+    session: Session, now: dt.datetime, channel: str, preset: str | None, verdict: Verdict,
+    reasons: list[str],
+) -> None:  # fmt: skip
+    """Statistics of one verification: outcome, reasons, preset and time, no personal data."""
+    session.add(
+        VerificationOutcome(
+            at=now, channel=channel, preset=preset, verdict=verdict.value,
+            reasons=",".join(reasons)[:400],
+        )
+    )  # fmt: skip
+
+
+def expire_pending(session: Session, clock: Clock) -> int:
+    """End every pending request past its expiry: its code and key go, its verdict is set."""
+    now = clock.now()
+    stale = list(session.scalars(select(VerificationRequest).where(
+        VerificationRequest.status == PENDING,
+        VerificationRequest.expires_at <= now,
+        VerificationRequest.answered_at.is_(None),
+    )))  # fmt: skip
+    for request in stale:
+        request.status, request.short_code, request.enc_key = EXPIRED, None, None
+        request.verdict, request.reasons, request.decided_at = "expired", ["request_expired"], now
+        record(session, now, "online", request.preset, Verdict.EXPIRED, ["request_expired"])
+    return len(stale)
+
+
+def purge(session: Session, clock: Clock) -> int:
+    """Expire lapsed requests, wipe shown data past their retention, drop old rate-limit rows."""
+    now = clock.now()
+    expired = expire_pending(session, clock)
+    wiped = session.execute(
+        update(VerificationRequest)
+        .where(VerificationRequest.claims_until <= now, VerificationRequest.claims.is_not(None))
+        .values(claims=None)
+    ).rowcount  # type: ignore[attr-defined]
+    session.execute(
+        delete(CodeLookupFailure).where(CodeLookupFailure.at < now - dt.timedelta(minutes=5))
+    )
+    return expired + int(wiped or 0)
+
+
+def response_code_hash(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def view(
+    session: Session, clock: Clock, request_id: str, locale: str, response_code: str | None = None
+) -> dict[str, Any]:
+    """The answer of the status URL: ``state`` and, once done, the ``result``."""
+    purge(session, clock)
+    session.commit()
+    request = session.get(VerificationRequest, request_id)
+    if request is None:
+        raise LegitkaError(
+            "unknown_request", N_("There is no verification request with this id."), status=404
+        )
+    body: dict[str, Any] = {
+        "id": request.id,
+        "state": request.status,
+        "preset": request.preset,
+        "expires_at": _iso(request.expires_at),
+        "result": None,
+    }
+    if request.status == PENDING:
+        return body
+    reasons = list(request.reasons or [])
+    claims = request.claims
+    if request.response_code_hash is not None and (
+        response_code is None or response_code_hash(response_code) != request.response_code_hash
+    ):
+        claims = None  # same-device flow: only the browser the wallet came back to sees them
+    body["result"] = {
+        "verdict": request.verdict,
+        "reasons": reasons_json(reasons, locale),
+        "claims": claims,
+        "decided_at": _iso(request.decided_at) if request.decided_at else None,
+        "claims_until": _iso(request.claims_until) if request.claims_until else None,
+    }
+    return body
