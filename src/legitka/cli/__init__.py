@@ -1,8 +1,8 @@
 """The ``legitka`` command: ``serve`` runs everything; sub-commands manage the register.
 
 Sub-command groups live in their own modules (``db``, ``students``, ``payments``, ``demo``,
-``pki``), each with its own ``app = typer.Typer(...)``; options and helpers they share are in
-:mod:`legitka.cli.common`.
+``pki``, ``wallet``), each with its own ``app = typer.Typer(...)``; options and helpers they
+share are in :mod:`legitka.cli.common`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,18 @@ from typing import Annotated
 import typer
 
 from legitka import __version__
-from legitka.cli import db, demo, orders, payments, pki, serve, students, universities, worker
+from legitka.cli import (
+    db,
+    demo,
+    orders,
+    payments,
+    pki,
+    serve,
+    students,
+    universities,
+    wallet,
+    worker,
+)
 from legitka.cli.common import CodedErrorGroup, console
 
 app = typer.Typer(
@@ -52,6 +63,7 @@ app.add_typer(demo.app, name="demo")
 app.add_typer(orders.app, name="orders")
 app.command(name="worker")(worker.worker)
 app.add_typer(pki.app, name="pki")
+app.add_typer(wallet.app, name="wallet")
 
 
 def main() -> None:

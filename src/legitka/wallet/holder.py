@@ -191,7 +191,11 @@ class Holder:
 
     def activate(self, offer_text: str, activation_code: str | None) -> StoredCredential:
         """Add the credential offered by ``offer_text`` (the QR code) to this wallet."""
-        offer = self.resolve_offer(offer_text)
+        return self.redeem(self.resolve_offer(offer_text), activation_code)
+
+    def redeem(self, offer: CredentialOffer, activation_code: str | None) -> StoredCredential:
+        """Add the credential of an offer already resolved (a wallet may check its issuer
+        against a trust list first, before the single-use code is spent)."""
         issuer_metadata, server_metadata = self._metadata(offer.credential_issuer)
         form = {
             "grant_type": PRE_AUTHORIZED_GRANT,
