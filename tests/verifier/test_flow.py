@@ -188,3 +188,20 @@ def test_bad_input_gets_clear_errors(scene: Scene) -> None:
     assert unknown.status_code == 404 and unknown.json()["code"] == "unknown_request"
     # none of it consumed the request
     assert presentation.share(scene.holder, scene.stored, request) == {}
+
+
+def test_same_device_redirect_shows_claims_only_with_the_response_code(scene: Scene) -> None:
+    created = scene.create(redirect_uri="https://shop.example/after")
+    answer = presentation.share(scene.holder, scene.stored, scene.request(created))
+    target, _, fragment = answer["redirect_uri"].partition("#response_code=")
+    assert target == "https://shop.example/after" and fragment
+    assert scene.status(created)["result"]["claims"] is None
+    shown = scene.status(created, response_code=fragment)["result"]
+    assert shown["verdict"] == "valid" and shown["claims"]["given_name"]
+
+
+def test_long_polling_waits_while_pending(scene: Scene) -> None:
+    created = scene.create()
+    assert scene.status(created, wait=0.5)["state"] == "pending"
+    presentation.share(scene.holder, scene.stored, scene.request(created))
+    assert scene.status(created, wait=5)["state"] == "done"
