@@ -28,6 +28,7 @@ from legitka.portal import register_pages as portal_register_pages
 from legitka.registry.models import University
 from legitka.runtime import Runtime
 from legitka.verifier import web as verifier_web
+from legitka.wallet import web as wallet_web
 from legitka.web.cors import PublicCors
 from legitka.web.deps import LocaleDep, RuntimeDep, SessionDep
 from legitka.web.errors import (
@@ -106,6 +107,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(university_router)
     app.include_router(outbox_router)
     issuer_web.install(app)
+    wallet_web.install(app)
     verifier_web.install(app)
     portal_deps.install(app)
     app.include_router(portal_pages.router)

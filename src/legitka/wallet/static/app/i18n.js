@@ -1,0 +1,315 @@
+// The wallet's words in Polish and English. The app works offline, so its texts travel with it
+// instead of being rendered by the server. `{name}` in a text is filled from `params`.
+
+const STRINGS = {
+  pl: {
+    wallet: "Portfel",
+    loading: "Ładowanie…",
+    unsupported_title: "Ta przeglądarka nie obsługuje portfela",
+    unsupported_text: "Portfel potrzebuje bezpiecznego połączenia (https) i przeglądarki z WebCrypto i IndexedDB. Otwórz go w aktualnej przeglądarce.",
+    setup_pin_title: "Ustaw PIN portfela",
+    setup_pin_text: "PIN chroni Twoje dokumenty na tym telefonie. Portfel zablokuje się po kilku minutach bez użycia.",
+    pin: "PIN",
+    pin_hint: "Od 4 do 8 cyfr.",
+    pin_again: "Powtórz PIN",
+    save_pin: "Zapisz PIN",
+    pin_invalid: "PIN musi mieć od 4 do 8 cyfr.",
+    pin_mismatch: "Oba PIN-y muszą być takie same.",
+    locked_title: "Portfel jest zablokowany",
+    enter_pin: "Wpisz PIN",
+    unlock: "Odblokuj",
+    pin_wrong: "Nieprawidłowy PIN. Pozostałe próby przed przerwą: {left}.",
+    pin_wait: "Zbyt wiele błędnych prób. Spróbuj ponownie za {seconds} s.",
+    documents: "Dokumenty",
+    no_documents: "Nie masz jeszcze dokumentów. Dodaj mLegitymację zamówioną w systemie uczelni.",
+    add_document: "Dodaj dokument",
+    student_id: "Legitymacja studencka",
+    back: "Wróć",
+    cancel: "Anuluj",
+    next: "Dalej",
+    terms_title: "Regulamin i informacja o danych",
+    terms_heading: "mLegitymacja studencka",
+    terms_1: "mLegitymacja jest wydawana przez Twoją uczelnię i ma te same funkcje co legitymacja plastikowa. Możesz ją pokazać i udostępnić do weryfikacji.",
+    terms_2: "Dane (imię, nazwisko, data urodzenia, PESEL, numer albumu, uczelnia, zdjęcie, daty wydania i ważności) pochodzą z systemu uczelni i są przechowywane tylko na tym telefonie, zaszyfrowane kluczem, którego nie da się skopiować.",
+    terms_3: "Przy weryfikacji zobaczysz, kto pyta i o jakie dane; nic nie zostanie udostępnione bez Twojej zgody.",
+    terms_4: "Uczelnia może unieważnić mLegitymację, gdy utracisz status studenta. Możesz ją anulować w systemie uczelni w każdej chwili, także bez telefonu.",
+    accept_terms: "Akceptuję regulamin i zapoznałem(-am) się z informacją o danych",
+    accept_required: "Zaakceptuj regulamin, aby przejść dalej.",
+    scan_offer_title: "Zeskanuj kod QR",
+    scan_offer_text: "Zeskanuj kod QR pokazany w systemie uczelni przy zamówieniu mLegitymacji.",
+    use_camera: "Użyj aparatu",
+    stop_camera: "Wyłącz aparat",
+    camera_denied: "Nie można użyć aparatu ({reason}). Wklej lub wpisz kod zamiast skanowania.",
+    offer_paste: "Albo wklej lub wpisz kod spod kodu QR",
+    offer_empty: "Wklej lub wpisz kod spod kodu QR.",
+    activation_code_title: "Kod aktywacyjny",
+    activation_code_text: "Wpisz 8-cyfrowy kod aktywacyjny pokazany obok kodu QR.",
+    activation_code: "Kod aktywacyjny",
+    activation_code_invalid: "Kod aktywacyjny ma 8 cyfr.",
+    activate: "Aktywuj",
+    activating: "Aktywuję mLegitymację…",
+    activated: "mLegitymacja została dodana. Jest ważna do {date}.",
+    refreshing: "Sprawdzam ważność…",
+    renewed: "Ważność przedłużona: mLegitymacja jest ważna do {date}.",
+    not_renewed: "Dane są aktualne. mLegitymacja jest ważna do {date}.",
+    confirm_data: "Potwierdź swoje dane",
+    show_offline: "Pokaż kod QR do weryfikacji offline",
+    refresh: "Sprawdź ważność i odśwież",
+    remove_document: "Usuń dokument",
+    remove_title: "Usunąć legitymację z tego telefonu?",
+    remove_text: "Dane i klucz tej mLegitymacji zostaną usunięte z telefonu. Aby mieć ją znowu, zamów nową w systemie uczelni. Usunięcie nie anuluje mLegitymacji: anulujesz ją w systemie uczelni.",
+    removed: "Dokument został usunięty z telefonu.",
+    card_title: "mLegitymacja studencka",
+    given_name: "Imię",
+    family_name: "Nazwisko",
+    birthdate: "Data urodzenia",
+    pesel: "PESEL",
+    album: "Numer albumu",
+    university: "Uczelnia",
+    issuance_date: "Data wydania",
+    valid_until: "Ważna do",
+    age_over_18: "Pełnoletni(-a)",
+    age_under_26: "Poniżej 26 lat",
+    picture: "Zdjęcie",
+    shown_at: "Data i godzina okazania",
+    updated_at: "Dane zaktualizowane: {time}",
+    status_checked: "Ważność sprawdzona: {time}",
+    status_not_checked: "Ważności nie można teraz sprawdzić (brak połączenia). Ostatnio: {time}",
+    invalid: "NIEWAŻNA",
+    reason_expired: "Termin ważności minął {date}.",
+    reason_revoked: "mLegitymacja została unieważniona lub anulowana.",
+    reason_suspended: "mLegitymacja jest zawieszona.",
+    valid: "WAŻNA",
+    share_scan_text: "Zeskanuj kod QR weryfikatora albo wpisz 6-cyfrowy kod, który pokazuje.",
+    share_code: "Albo wpisz 6-cyfrowy kod weryfikatora",
+    share_code_invalid: "Wpisz 6 cyfr kodu albo zeskanuj kod QR weryfikatora.",
+    connecting: "Łączę się z weryfikatorem…",
+    consent_title: "Udostępnić dane?",
+    who_asks: "Kto pyta",
+    which_data: "O jakie dane prosi:",
+    share_data: "Udostępnij dane",
+    decline: "Odmów",
+    sharing: "Udostępniam dane…",
+    shared_title: "Dane udostępnione",
+    shared_text: "Weryfikator otrzymał Twoje dane. Wynik zobaczysz na jego ekranie.",
+    declined_title: "Odmówiono",
+    declined_text: "Nie udostępniono żadnych danych.",
+    offline_title: "Kod QR do weryfikacji offline",
+    offline_text: "Pokaż ten kod weryfikatorowi bez dostępu do sieci. Kod odświeża się co 30 sekund, więc zrzut ekranu szybko traci ważność.",
+    offline_time: "Wygenerowano {time}",
+    back_to_card: "Wróć do legitymacji",
+    online: "",
+    offline_notice: "Brak połączenia: pokazuję dane zapisane w telefonie.",
+    err_no_connection: "Brak połączenia z internetem. Sprawdź połączenie i spróbuj ponownie.",
+    err_invalid_offer: "To nie jest kod QR mLegitymacji. Zeskanuj kod QR pokazany w systemie uczelni.",
+    err_untrusted_issuer: "Tego wydawcy nie ma na liście zaufanych uczelni; nic nie zostało dodane.",
+    err_invalid_credential: "Otrzymana legitymacja jest uszkodzona lub nie pasuje do tego telefonu; nic nie zostało zmienione.",
+    err_bad_request_object: "To nie jest prawidłowe żądanie weryfikatora.",
+    err_untrusted_verifier: "Weryfikator nie jest zaufany (nieznany certyfikat); nic nie zostało udostępnione.",
+    err_unknown_code: "Nie ma aktywnej weryfikacji o tym kodzie. Sprawdź kod na ekranie weryfikatora.",
+    err_no_matching_credential: "Weryfikator prosi o dane, których ta legitymacja nie zawiera.",
+    err_no_credential: "W portfelu nie ma jeszcze legitymacji.",
+    err_no_refresh_token: "Tej legitymacji nie można odświeżyć; zamów nową w systemie uczelni.",
+    err_expired_offer: "Ten kod QR wygasł lub został już użyty. Zamów nową mLegitymację w systemie uczelni.",
+    err_too_many: "Zbyt wiele prób. Odczekaj chwilę i spróbuj ponownie.",
+    err_too_many_attempts: "Zbyt wiele prób. Odczekaj chwilę i spróbuj ponownie.",
+    err_status_unavailable: "Nie można teraz sprawdzić ważności.",
+    err_unknown: "Coś poszło nie tak ({code}). Spróbuj ponownie.",
+    claim_picture: "zdjęcie",
+    claim_given_name: "imię",
+    claim_family_name: "nazwisko",
+    claim_birthdate: "data urodzenia",
+    claim_personal_administrative_number: "PESEL",
+    claim_student_id: "numer albumu",
+    claim_university: "uczelnia",
+    claim_issuance_date: "data wydania",
+    claim_age_over_18: "czy masz 18 lat",
+    claim_age_under_26: "czy masz mniej niż 26 lat",
+    claim_escn: "numer europejskiej legitymacji (ESCN)",
+    claim_expiry: "termin ważności (zawsze widoczny)",
+  },
+  en: {
+    wallet: "Wallet",
+    loading: "Loading…",
+    unsupported_title: "This browser cannot run the wallet",
+    unsupported_text: "The wallet needs a secure connection (https) and a browser with WebCrypto and IndexedDB. Open it in an up-to-date browser.",
+    setup_pin_title: "Set the wallet PIN",
+    setup_pin_text: "The PIN protects your documents on this phone. The wallet locks itself after a few minutes without use.",
+    pin: "PIN",
+    pin_hint: "4 to 8 digits.",
+    pin_again: "Repeat the PIN",
+    save_pin: "Save PIN",
+    pin_invalid: "The PIN must have 4 to 8 digits.",
+    pin_mismatch: "Both PINs must be the same.",
+    locked_title: "The wallet is locked",
+    enter_pin: "Enter your PIN",
+    unlock: "Unlock",
+    pin_wrong: "Wrong PIN. Tries left before a pause: {left}.",
+    pin_wait: "Too many wrong tries. Try again in {seconds} s.",
+    documents: "Documents",
+    no_documents: "You have no documents yet. Add the mobile student ID you ordered in your university's system.",
+    add_document: "Add document",
+    student_id: "Student ID",
+    back: "Back",
+    cancel: "Cancel",
+    next: "Next",
+    terms_title: "Terms and data notice",
+    terms_heading: "Mobile student ID",
+    terms_1: "The mobile student ID is issued by your university and does everything the plastic card does. You can show it and share it to be verified.",
+    terms_2: "The data (first name, surname, date of birth, PESEL, album number, university, photo, issue and validity dates) comes from your university's system and is kept only on this phone, under a key that cannot be copied.",
+    terms_3: "When you are verified you see who asks and for which data; nothing is shared without your consent.",
+    terms_4: "The university may invalidate the mobile ID when you lose student status. You can cancel it in the university's system at any time, also without the phone.",
+    accept_terms: "I accept the terms and have read the data notice",
+    accept_required: "Accept the terms to go on.",
+    scan_offer_title: "Scan the QR code",
+    scan_offer_text: "Scan the QR code shown in your university's system when you ordered the mobile ID.",
+    use_camera: "Use the camera",
+    stop_camera: "Turn the camera off",
+    camera_denied: "The camera cannot be used ({reason}). Paste or type the code instead of scanning.",
+    offer_paste: "Or paste or type the code below the QR code",
+    offer_empty: "Paste or type the code below the QR code.",
+    activation_code_title: "Activation code",
+    activation_code_text: "Enter the 8-digit activation code shown beside the QR code.",
+    activation_code: "Activation code",
+    activation_code_invalid: "The activation code has 8 digits.",
+    activate: "Activate",
+    activating: "Activating the mobile ID…",
+    activated: "The mobile ID has been added. It is valid until {date}.",
+    refreshing: "Checking the validity…",
+    renewed: "Validity extended: the mobile ID is valid until {date}.",
+    not_renewed: "The data is up to date. The mobile ID is valid until {date}.",
+    confirm_data: "Confirm your data",
+    show_offline: "Show QR for an offline check",
+    refresh: "Check validity and refresh",
+    remove_document: "Remove document",
+    remove_title: "Remove the student ID from this phone?",
+    remove_text: "The data and the key of this mobile ID will be deleted from the phone. To have it again, order a new one in the university's system. Removing it does not cancel the mobile ID: you cancel it in the university's system.",
+    removed: "The document has been removed from the phone.",
+    card_title: "Mobile student ID",
+    given_name: "First name",
+    family_name: "Surname",
+    birthdate: "Date of birth",
+    pesel: "PESEL",
+    album: "Album number",
+    university: "University",
+    issuance_date: "Issue date",
+    valid_until: "Valid until",
+    age_over_18: "Over 18",
+    age_under_26: "Under 26",
+    picture: "Photo",
+    shown_at: "Date and time of showing",
+    updated_at: "Data updated: {time}",
+    status_checked: "Validity checked: {time}",
+    status_not_checked: "The validity cannot be checked now (no connection). Last checked: {time}",
+    invalid: "INVALID",
+    reason_expired: "The validity ended on {date}.",
+    reason_revoked: "The mobile ID has been revoked or cancelled.",
+    reason_suspended: "The mobile ID is suspended.",
+    valid: "VALID",
+    share_scan_text: "Scan the verifier's QR code or type the 6-digit code it shows.",
+    share_code: "Or type the verifier's 6-digit code",
+    share_code_invalid: "Type the 6 digits of the code or scan the verifier's QR code.",
+    connecting: "Connecting to the verifier…",
+    consent_title: "Share your data?",
+    who_asks: "Who asks",
+    which_data: "The data asked for:",
+    share_data: "Share data",
+    decline: "Decline",
+    sharing: "Sharing the data…",
+    shared_title: "Data shared",
+    shared_text: "The verifier has received your data. The result is on its screen.",
+    declined_title: "Declined",
+    declined_text: "No data was shared.",
+    offline_title: "QR for an offline check",
+    offline_text: "Show this code to a verifier without network. It refreshes every 30 seconds, so a screenshot soon stops working.",
+    offline_time: "Made at {time}",
+    back_to_card: "Back to the student ID",
+    online: "",
+    offline_notice: "No connection: showing the data kept on the phone.",
+    err_no_connection: "No internet connection. Check the connection and try again.",
+    err_invalid_offer: "This is not a mobile student ID QR code. Scan the QR code shown in your university's system.",
+    err_untrusted_issuer: "This issuer is not on the list of trusted universities; nothing was added.",
+    err_invalid_credential: "The credential received is damaged or does not belong to this phone; nothing was changed.",
+    err_bad_request_object: "This is not a valid verifier request.",
+    err_untrusted_verifier: "The verifier is not trusted (unknown certificate); nothing was shared.",
+    err_unknown_code: "No verification is waiting with this code. Check the code on the verifier's screen.",
+    err_no_matching_credential: "The verifier asks for data this student ID does not hold.",
+    err_no_credential: "There is no student ID in the wallet yet.",
+    err_no_refresh_token: "This student ID cannot be refreshed; order a new one in the university's system.",
+    err_expired_offer: "This QR code has expired or was already used. Order a new mobile ID in the university's system.",
+    err_too_many: "Too many attempts. Wait a moment and try again.",
+    err_too_many_attempts: "Too many attempts. Wait a moment and try again.",
+    err_status_unavailable: "The validity cannot be checked now.",
+    err_unknown: "Something went wrong ({code}). Please try again.",
+    claim_picture: "photo",
+    claim_given_name: "first name",
+    claim_family_name: "surname",
+    claim_birthdate: "date of birth",
+    claim_personal_administrative_number: "PESEL",
+    claim_student_id: "album number",
+    claim_university: "university",
+    claim_issuance_date: "issue date",
+    claim_age_over_18: "whether you are 18 or older",
+    claim_age_under_26: "whether you are under 26",
+    claim_escn: "European Student Card number (ESCN)",
+    claim_expiry: "validity date (always visible)",
+  },
+};
+
+const KEY = "legitka.wallet.lang";
+
+export let lang = (() => {
+  const saved = globalThis.localStorage?.getItem(KEY);
+  if (saved === "pl" || saved === "en") return saved;
+  return (navigator.language || "pl").toLowerCase().startsWith("pl") ? "pl" : "en";
+})();
+
+export function t(key, params = {}) {
+  const text = STRINGS[lang][key] ?? STRINGS.en[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? ""));
+}
+
+export function has(key) {
+  return key in STRINGS.en;
+}
+
+export function setLang(value) {
+  lang = value;
+  globalThis.localStorage?.setItem(KEY, value);
+  apply();
+}
+
+/** Fill every `[data-i18n]` element with its text in the current language. */
+export function apply(root = document) {
+  document.documentElement.lang = lang;
+  for (const element of root.querySelectorAll("[data-i18n]")) {
+    element.textContent = t(element.dataset.i18n);
+  }
+  const other = lang === "pl" ? "en" : "pl";
+  const button = document.getElementById("lang-switch");
+  if (button) {
+    button.textContent = other === "pl" ? "Polski" : "English";
+    button.lang = other;
+  }
+  document.title = `legitka · ${t("wallet")}`;
+}
+
+export function formatDate(value) {
+  if (!value) return "";
+  const date = typeof value === "number" ? new Date(value * 1000) : new Date(value);
+  return date.toLocaleDateString(lang === "pl" ? "pl-PL" : "en-GB", { timeZone: "Europe/Warsaw" });
+}
+
+export function formatDateTime(value) {
+  const date = value instanceof Date ? value : new Date(value);
+  return date.toLocaleString(lang === "pl" ? "pl-PL" : "en-GB", {
+    timeZone: "Europe/Warsaw",
+    year: "numeric", month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit", second: "2-digit",
+  });
+}
+
+/** The last valid day of a credential whose `exp` is the midnight after it (Warsaw time). */
+export function formatValidUntil(exp) {
+  return exp ? formatDate(exp - 1) : "";
+}
