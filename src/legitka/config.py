@@ -84,6 +84,13 @@ class Settings(BaseSettings):
         le=3600,
         description="Seconds the verifier keeps the shown data after its verdict.",
     )
+    verifier_public_requests_per_minute: int = Field(
+        default=30,
+        ge=1,
+        le=10_000,
+        description="Verification requests one client address may create per minute "
+        "on the public verifier page.",
+    )
     worker: bool = Field(
         default=True, description="Run the background worker inside `legitka serve`."
     )

@@ -66,3 +66,14 @@ class Conflict(LegitkaError):
     """The request clashes with the current state (HTTP 409)."""
 
     status = 409
+
+
+class TooManyRequests(LegitkaError):
+    """A rate limit was reached (HTTP 429); ``retry_after`` says in how many seconds to retry
+    (the web sends it as ``Retry-After``)."""
+
+    status = 429
+
+    def __init__(self, code: str, message: str, *, retry_after: int, **params: Any) -> None:
+        super().__init__(code, message, **params)
+        self.retry_after = max(1, int(retry_after))

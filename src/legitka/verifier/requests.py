@@ -29,7 +29,7 @@ from legitka.domain.errors import LegitkaError
 from legitka.domain.text import N_
 from legitka.issuer.errors import OAuthError
 from legitka.registry.models import CodeLookupFailure, VerificationOutcome, VerificationRequest
-from legitka.verifier import encryption, presets
+from legitka.verifier import encryption, limits, presets
 from legitka.verifier.reasons import Verdict, reasons_json
 
 LIFETIME = dt.timedelta(minutes=5)
@@ -285,6 +285,7 @@ def purge(session: Session, clock: Clock) -> int:
     session.execute(
         delete(CodeLookupFailure).where(CodeLookupFailure.at < now - dt.timedelta(minutes=5))
     )
+    limits.purge(session, now)
     return expired + int(wiped or 0)
 
 
@@ -326,3 +327,15 @@ def view(
         "claims_until": _iso(request.claims_until) if request.claims_until else None,
     }
     return body
+
+
+def invitation(session: Session, ctx: VerifierContext, request_id: str) -> dict[str, str] | None:
+    """What the creator's page shows a student while the request is pending: the QR code's URI
+    and the short code; None once the request is answered or has ended."""
+    request = session.get(VerificationRequest, request_id)
+    if request is None or request.status != PENDING or request.short_code is None:
+        return None
+    return {
+        "qr_uri": qr_uri(request.client_id, request_uri(ctx.base, request.ref)),
+        "short_code": request.short_code,
+    }

@@ -39,7 +39,7 @@ from legitka.verifier.reasons import Outcome, reasons_json
 from legitka.verifier.status import CachedStatusSource
 from legitka.verifier.trust import Trust
 from legitka.web.deps import LocaleDep, RuntimeDep
-from legitka.web.errors import coded_problem, problem_response
+from legitka.web.errors import coded_headers, coded_problem, problem_response
 from legitka.web.i18n import request_locale
 
 NO_STORE = {"Cache-Control": "no-store"}
@@ -83,7 +83,8 @@ async def _body(request: Request) -> bytes:
 
 
 def _problem(request: Request, exc: LegitkaError) -> Response:
-    return problem_response(coded_problem(exc, request_locale(request)), NO_STORE)
+    headers = {**NO_STORE, **(coded_headers(exc) or {})}
+    return problem_response(coded_problem(exc, request_locale(request)), headers)
 
 
 async def _json(request: Request) -> Any:

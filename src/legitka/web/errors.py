@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from legitka.domain.errors import LegitkaError
+from legitka.domain.errors import LegitkaError, TooManyRequests
 from legitka.domain.text import N_
 from legitka.i18n import translate
 from legitka.web.headers import weighted_items
@@ -159,6 +159,13 @@ def error_response(
     )
 
 
+def coded_headers(exc: LegitkaError) -> dict[str, str] | None:
+    """The HTTP headers a coded error asks for: ``Retry-After`` with a rate limit."""
+    if isinstance(exc, TooManyRequests):
+        return {"Retry-After": str(exc.retry_after)}
+    return None
+
+
 def coded_problem(exc: LegitkaError, locale: str) -> Problem:
     return Problem(
         status=exc.status,
@@ -226,7 +233,7 @@ def internal_problem(locale: str) -> Problem:
 
 async def _legitka_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, LegitkaError)
-    return error_response(request, coded_problem(exc, request_locale(request)))
+    return error_response(request, coded_problem(exc, request_locale(request)), coded_headers(exc))
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

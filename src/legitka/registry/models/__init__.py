@@ -36,8 +36,10 @@ from legitka.registry.models.studies import Study, StudyStatusChange
 from legitka.registry.models.university import Intake, University
 from legitka.registry.models.verifier import (
     CodeLookupFailure,
+    PublicRequestMark,
     VerificationOutcome,
     VerificationRequest,
+    VerifierApiKey,
     VerifierStatusList,
 )
 
@@ -69,6 +71,7 @@ __all__ = [
     "PersonDataChange",
     "Photo",
     "PortalAccount",
+    "PublicRequestMark",
     "StatementImport",
     "StatusList",
     "Study",
@@ -77,6 +80,7 @@ __all__ = [
     "University",
     "VerificationOutcome",
     "VerificationRequest",
+    "VerifierApiKey",
     "VerifierStatusList",
     "WebSession",
 ]

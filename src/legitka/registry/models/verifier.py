@@ -79,3 +79,28 @@ class CodeLookupFailure(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     client_hash: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
+
+
+class PublicRequestMark(Base):
+    """A verification request created through the public page, by a hashed client address
+    (rate limiting: ``verifier/limits.py``)."""
+
+    __tablename__ = "verifier_public_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_hash: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)
+
+
+class VerifierApiKey(Base):
+    """An integrator's key for the verifier's API (a ticket machine, a library). Only the
+    SHA-256 of the secret is kept; the secret is shown once, when the key is created."""
+
+    __tablename__ = "verifier_api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
