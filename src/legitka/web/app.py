@@ -27,6 +27,7 @@ from legitka.portal import register_api as portal_register_api
 from legitka.portal import register_pages as portal_register_pages
 from legitka.registry.models import University
 from legitka.runtime import Runtime
+from legitka.verifier import pages as verifier_pages
 from legitka.verifier import web as verifier_web
 from legitka.wallet import web as wallet_web
 from legitka.web.cors import PublicCors
@@ -109,6 +110,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     issuer_web.install(app)
     wallet_web.install(app)
     verifier_web.install(app)
+    app.include_router(verifier_pages.router)
     portal_deps.install(app)
     app.include_router(portal_pages.router)
     app.include_router(portal_register_pages.router)
