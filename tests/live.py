@@ -33,7 +33,12 @@ def free_port() -> int:
         return port
 
 
-def issuer_runtime(db_url: str, clock: FixedClock, data_dir: Path, *, demo: bool = True) -> Runtime:
+def issuer_runtime(
+    db_url: str, clock: FixedClock, data_dir: Path, *, demo: bool = True,
+    verifier_api_open: bool = True, **settings_: object,
+) -> Runtime:  # fmt: skip
+    """The verifier's API is open (no API key) unless ``verifier_api_open=False``: the verifier
+    tests close it and call it with a key (``tests/verifier/conftest.py``)."""
     port = free_port()
     settings = Settings(
         database_url=db_url,
@@ -42,6 +47,8 @@ def issuer_runtime(db_url: str, clock: FixedClock, data_dir: Path, *, demo: bool
         secret_key=SecretStr("test-secret-key-for-offers"),
         key_passphrase=SecretStr("test-passphrase"),
         worker=False,
+        verifier_api_open=verifier_api_open,
+        **settings_,  # type: ignore[arg-type]
     )
     engine = make_engine(settings.effective_database_url)
     runtime = Runtime(settings, engine, session_factory(engine), clock)

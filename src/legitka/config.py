@@ -91,6 +91,10 @@ class Settings(BaseSettings):
         description="Verification requests one client address may create per minute "
         "on the public verifier page.",
     )
+    verifier_api_open: bool = Field(
+        default=False,
+        description="Let the verifier's API be used without an API key (a private network).",
+    )
     worker: bool = Field(
         default=True, description="Run the background worker inside `legitka serve`."
     )

@@ -174,7 +174,7 @@ def test_request_expires_without_answer(scene: Scene) -> None:
 
 def test_bad_input_gets_clear_errors(scene: Scene) -> None:
     http, base = scene.issuer.http, scene.issuer.base
-    bad = http.post(f"{base}/verifier/api/v1/requests", json={"preset": "everything"})
+    bad = scene.api.post(f"{base}/verifier/api/v1/requests", json={"preset": "everything"})
     assert bad.status_code == 422 and bad.json()["code"] == "unknown_preset"
     created = scene.create()
     request = scene.request(created)
@@ -184,7 +184,7 @@ def test_bad_input_gets_clear_errors(scene: Scene) -> None:
     assert wrong_state.status_code == 400
     as_json = http.post(request.response_uri, json={"response": "x"})
     assert as_json.status_code == 400
-    unknown = http.get(f"{base}/verifier/api/v1/requests/nope")
+    unknown = scene.api.get(f"{base}/verifier/api/v1/requests/nope")
     assert unknown.status_code == 404 and unknown.json()["code"] == "unknown_request"
     # none of it consumed the request
     assert presentation.share(scene.holder, scene.stored, request) == {}

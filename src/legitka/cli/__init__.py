@@ -1,8 +1,8 @@
 """The ``legitka`` command: ``serve`` runs everything; sub-commands manage the register.
 
 Sub-command groups live in their own modules (``db``, ``students``, ``payments``, ``demo``,
-``pki``, ``wallet``), each with its own ``app = typer.Typer(...)``; options and helpers they
-share are in :mod:`legitka.cli.common`.
+``pki``, ``wallet``, ``verifier``), each with its own ``app = typer.Typer(...)``; options and
+helpers they share are in :mod:`legitka.cli.common`.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from legitka.cli import (
     serve,
     students,
     universities,
+    verifier,
     wallet,
     worker,
 )
@@ -64,6 +65,7 @@ app.add_typer(orders.app, name="orders")
 app.command(name="worker")(worker.worker)
 app.add_typer(pki.app, name="pki")
 app.add_typer(wallet.app, name="wallet")
+app.add_typer(verifier.app, name="verifier")
 
 
 def main() -> None:

@@ -1,7 +1,9 @@
 """HTTP endpoints of the verifier (contract in ``docs/verifier.md``).
 
 * ``POST /verifier/api/v1/requests`` creates a request; ``GET`` its ``status_url`` (long
-  polling with ``?wait=``) shows the verdict. JSON API: problem+json errors.
+  polling with ``?wait=``) shows the verdict. JSON API: problem+json errors. Both need an
+  integrator's key (``Authorization: Bearer``) unless ``verifier_api_open``; the deployment's
+  own page creates requests with ``verifier.requests.create`` and needs none.
 * ``GET /verifier/codes/{code}``: the QR code's URI for a typed 6-digit code (problem+json).
 * ``GET /verifier/request/{ref}``: the signed request object; ``POST /verifier/response/{ref}``:
   the wallet's answer. OpenID4VP endpoints: OAuth-style errors.
@@ -32,8 +34,8 @@ from legitka.issuer.web import MAX_BODY_BYTES, oauth_error_handler
 from legitka.portal.auth import client_hash
 from legitka.registry.db import transaction
 from legitka.runtime import Runtime
+from legitka.verifier import api_keys, responses
 from legitka.verifier import requests as verifier_requests
-from legitka.verifier import responses
 from legitka.verifier.offline import verify_offline
 from legitka.verifier.reasons import Outcome, reasons_json
 from legitka.verifier.status import CachedStatusSource
@@ -82,8 +84,8 @@ async def _body(request: Request) -> bytes:
     return body
 
 
-def _problem(request: Request, exc: LegitkaError) -> Response:
-    headers = {**NO_STORE, **(coded_headers(exc) or {})}
+def _problem(request: Request, exc: LegitkaError, extra: dict[str, str] | None = None) -> Response:
+    headers = {**NO_STORE, **(coded_headers(exc) or {}), **(extra or {})}
     return problem_response(coded_problem(exc, request_locale(request)), headers)
 
 
@@ -100,8 +102,28 @@ async def _json(request: Request) -> Any:
 # -- the integrator's API -------------------------------------------------------------------
 
 
+async def _api_key_refused(request: Request, runtime: Runtime) -> Response | None:
+    """None when the request carries a live API key (or the API is open); else the 401."""
+    if runtime.settings.verifier_api_open:
+        return None
+    header = request.headers.get("authorization")
+
+    def check() -> None:
+        with transaction(runtime.sessions) as session:
+            api_keys.authenticate(session, runtime.clock.now(), header)
+
+    try:
+        await run_in_threadpool(check)
+    except LegitkaError as exc:
+        return _problem(request, exc, {"WWW-Authenticate": 'Bearer realm="legitka-verifier"'})
+    return None
+
+
 @router.post("/verifier/api/v1/requests", status_code=201)
 async def create_request(request: Request, runtime: RuntimeDep) -> Response:
+    refused = await _api_key_refused(request, runtime)
+    if refused is not None:
+        return refused
     body = await _json(request)
     if not isinstance(body, dict):
         raise LegitkaError("invalid_json", N_("Send a JSON object."), status=400)
@@ -119,14 +141,16 @@ async def create_request(request: Request, runtime: RuntimeDep) -> Response:
 
 @router.get("/verifier/api/v1/requests/{request_id}")
 async def request_status(
-    request_id: str, runtime: RuntimeDep, locale: LocaleDep, wait: float = 0,
+    request_id: str, request: Request, runtime: RuntimeDep, locale: LocaleDep, wait: float = 0,
     response_code: str | None = None,
 ) -> Response:  # fmt: skip
+    refused = await _api_key_refused(request, runtime)
+    if refused is not None:
+        return refused
+
     def look() -> dict[str, Any]:
         with runtime.sessions() as session:
-            return verifier_requests.view(
-                session, runtime.clock, request_id, locale, response_code
-            )
+            return verifier_requests.view(session, runtime.clock, request_id, locale, response_code)
 
     deadline = time.monotonic() + max(0.0, min(wait, MAX_WAIT))
     body = await run_in_threadpool(look)
