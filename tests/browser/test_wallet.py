@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import io
 import re
 from pathlib import Path
 
+import httpx
+import zxingcpp
+from PIL import Image
 from playwright.sync_api import Page, Playwright, expect
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, TIMEOUT_MS, axe_check
@@ -17,6 +22,8 @@ from tests.browser.wallet import (
     open_wallet,
     ready_offer,
     unlock,
+    verification_request,
+    verification_result,
 )
 from tests.portal.conftest import Portal
 
@@ -133,6 +140,17 @@ def test_offline_the_card_still_shows(page: Page, demo: Portal) -> None:
     expect(page.locator("#offline-time")).to_contain_text(re.compile(r"\d{2}:\d{2}:\d{2}"))
     page.context.set_offline(False)
 
+    # what a verifier's camera reads from the screen is a valid signed presentation
+    png = page.locator("#offline-qr").screenshot()
+    codes = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    assert len(codes) == 1
+    with httpx.Client(base_url=demo.base, timeout=10) as http:
+        checked = http.post(
+            "/verifier/offline", json={"qr": base64.b64encode(codes[0].bytes).decode()}
+        ).json()
+    assert checked["verdict"] == "valid", checked["reasons"]
+    assert checked["claims"]["family_name"] and "picture" not in checked["claims"]
+
 
 def test_remove_document_wipes_the_credential_and_the_key(page: Page, demo: Portal) -> None:
     offer = ready_offer(demo)
@@ -192,3 +210,55 @@ def test_the_wallet_locks_after_inactivity_and_counts_wrong_pins(
     page.locator("#unlock-form button[type=submit]").click()
     expect(page.locator("#alert")).to_have_text("Wrong PIN. Tries left before a pause: 4.")
     unlock(page)
+
+
+def test_share_with_a_verifier_by_its_code_after_seeing_who_asks(
+    page: Page, demo: Portal
+) -> None:
+    offer = ready_offer(demo)
+    open_wallet(page)
+    activate_by_typing(page, offer)
+    request = verification_request(demo)
+
+    page.locator("#share").click()
+    page.locator("#share-code").fill(request["short_code"])
+    page.locator("#share-form button[type=submit]").click()
+    expect(page.locator("#screen-consent")).to_be_visible()
+    expect(page.locator("#consent-who")).not_to_be_empty()
+    asked = page.locator("#consent-claims li").all_inner_texts()
+    assert asked[:4] == ["photo", "first name", "surname", "university"], asked
+    axe_check(page)
+    page.locator("#consent-share").click()
+    expect(page.locator("#share-result-title")).to_have_text("Data shared")
+
+    result = verification_result(demo, request["id"])
+    assert result["state"] == "done"
+    assert result["result"]["verdict"] == "valid", result["result"]["reasons"]
+    claims = result["result"]["claims"]
+    assert claims["given_name"] == "Maria" and "personal_administrative_number" not in claims
+
+
+def test_decline_a_verifier_by_its_qr_link(page: Page, demo: Portal) -> None:
+    offer = ready_offer(demo)
+    open_wallet(page)
+    activate_by_typing(page, offer)
+    request = verification_request(demo, "discount")
+
+    page.locator("#share").click()
+    page.locator("#share-code").fill(request["qr_uri"])
+    page.locator("#share-form button[type=submit]").click()
+    expect(page.locator("#consent-claims li")).not_to_have_count(0)
+    assert "first name" not in page.locator("#consent-claims li").all_inner_texts()
+    page.locator("#consent-decline").click()
+    expect(page.locator("#share-result-title")).to_have_text("Declined")
+    assert verification_result(demo, request["id"])["result"]["verdict"] == "declined"
+
+
+def test_an_unknown_verifier_code_is_explained(page: Page, demo: Portal) -> None:
+    offer = ready_offer(demo)
+    open_wallet(page)
+    activate_by_typing(page, offer)
+    page.locator("#share").click()
+    page.locator("#share-code").fill("000000")
+    page.locator("#share-form button[type=submit]").click()
+    expect(page.locator("#alert")).to_contain_text("No verification is waiting with this code")

@@ -7,12 +7,16 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import segno
 from PIL import Image
 from playwright.sync_api import Page, expect
 
+from legitka.registry.db import transaction
+from legitka.verifier import requests as verifier_requests
+from legitka.verifier.web import context as verifier_context
 from tests.conftest import NOW
 from tests.portal.conftest import Portal
 
@@ -94,3 +98,18 @@ def fake_camera_video(text: str, path: Path, size: tuple[int, int] = (640, 480))
         for _ in range(10):
             video.write(b"FRAME\n" + planes)
     return path
+
+
+def verification_request(demo: Portal, preset: str = "student_status") -> dict[str, Any]:
+    """A verifier's request as the verification page makes it (QR URI and 6-digit code)."""
+    with transaction(demo.runtime.sessions) as session:
+        created: dict[str, Any] = verifier_requests.create(
+            session, demo.clock, verifier_context(demo.runtime), preset
+        )
+    return created
+
+
+def verification_result(demo: Portal, request_id: str) -> dict[str, Any]:
+    with demo.runtime.sessions() as session:
+        view: dict[str, Any] = verifier_requests.view(session, demo.clock, request_id, "en")
+    return view
