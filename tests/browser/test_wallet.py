@@ -95,7 +95,7 @@ def test_cancelled_id_shows_invalid(page: Page, demo: Portal) -> None:
 
     offer.api.post("/mlegitymacja/cancel")
     demo.work()  # the status list is signed again
-    page.locator("#card-screen-back, [data-go=home]").last.click()
+    page.locator("#screen-card [data-go=home]").click()
     page.locator("#open-card").click()
     expect(page.locator("#invalid")).to_contain_text("INVALID")
     expect(page.locator("#invalid-reason")).to_have_text(

@@ -1,8 +1,9 @@
 """CORS for the public protocol endpoints, so that browser wallets and verifiers can call them.
 
 Only paths that carry no cookies and no personal pages are opened: the issuers' OpenID4VCI
-endpoints, status lists, metadata and the trust list. Requests are answered with
-``Access-Control-Allow-Origin: *`` and never with credentials.
+endpoints, status lists, metadata and the trust list, and the verifier's OpenID4VP endpoints
+(request objects, responses, 6-digit codes) that a browser wallet of another origin calls.
+Requests are answered with ``Access-Control-Allow-Origin: *`` and never with credentials.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 PUBLIC = re.compile(
     r"^/(\.well-known/|credentials/|trust/|"
-    r"u/[a-z0-9-]+/(token|nonce|credential|notification|offers/|status/))"
+    r"u/[a-z0-9-]+/(token|nonce|credential|notification|offers/|status/)|"
+    r"verifier/(request|response|codes)/)"
 )
 ALLOW_HEADERS = "Authorization, Content-Type, DPoP, If-None-Match"
 EXPOSE_HEADERS = "ETag, WWW-Authenticate, DPoP-Nonce"
