@@ -13,7 +13,14 @@ import zxingcpp
 from PIL import Image
 from playwright.sync_api import Page, Playwright, expect
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, TIMEOUT_MS, axe_check
+from tests.browser.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PHONE,
+    TIMEOUT_MS,
+    NewPage,
+    axe_check,
+)
 from tests.browser.wallet import (
     activate_by_typing,
     add_student_id,
@@ -262,3 +269,14 @@ def test_an_unknown_verifier_code_is_explained(page: Page, demo: Portal) -> None
     page.locator("#share-code").fill("000000")
     page.locator("#share-form button[type=submit]").click()
     expect(page.locator("#alert")).to_contain_text("No verification is waiting with this code")
+
+
+def test_the_wallet_speaks_polish_and_switches_to_english(new_page: NewPage, demo: Portal) -> None:
+    page = new_page(locale="pl-PL")
+    page.goto("/wallet/")
+    expect(page.locator("html")).to_have_attribute("lang", "pl")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ustaw PIN portfela")
+    axe_check(page)
+    page.locator("#lang-switch").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set the wallet PIN")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
