@@ -54,6 +54,12 @@ class Student:
             presentation.decline(self.holder, request)
 
 
+@pytest.fixture(autouse=True)
+def closed_api(demo: Portal) -> None:
+    """The verifier's API needs an integrator's key, as deployed: the page itself needs none."""
+    demo.runtime.settings.verifier_api_open = False
+
+
 @pytest.fixture
 def student(demo: Portal) -> Student:
     """Anna (pd) with an mLegitymacja activated in the Python holder."""

@@ -85,12 +85,23 @@ def test_request_page_shows_the_qr_code_and_the_code_then_the_verdict(scene: Sce
     assert f'href="{path}" data-check-now' in page
     assert "Waiting for the student" in page
     assert 'role="status"' in page and 'aria-live="polite"' in page
+    # The page's script follows its own status without the integrators' API key.
+    request_id = path.rsplit("/", 1)[1]
+    assert f'data-status-url="{path}/status"' in page
+    assert client.get(f"/verifier/api/v1/requests/{request_id}").status_code == 401
+    pending = client.get(f"{path}/status", params={"wait": 0})
+    assert pending.status_code == 200 and pending.json()["state"] == "pending"
+    private(pending)
 
     # The student types the code (the same request as the QR code) and shares.
     client_id, uri = presentation.resolve(code, scene.issuer.http, scene.issuer.base)
     assert presentation.resolve(qr_uri, scene.issuer.http, scene.issuer.base) == (client_id, uri)
     request = presentation.fetch_request(scene.holder, client_id, uri)
     presentation.share(scene.holder, scene.stored, request)
+
+    done = client.get(f"{path}/status", params={"wait": 5}).json()
+    assert done["state"] == "done" and done["result"]["verdict"] == "valid"
+    assert done["result"]["claims"]["family_name"] == scene.stored.claims["family_name"]
 
     # Check now: the same page, reloaded.
     answer = client.get(path)

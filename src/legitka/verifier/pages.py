@@ -7,6 +7,9 @@
 * ``GET /verify/{id}``: the QR code and the 6-digit code while the request is pending (the
   page's script long-polls the status URL; without JS, *Check now* reloads the page), then the
   verdict with the data asked for, until the retention time ends.
+* ``GET /verify/{id}/status``: the request's status for the page's script, as the status URL
+  answers it (``?wait=`` long polling) but without an integrator's API key: the secret ``id`` in
+  the path is the page's own.
 * ``GET /verify/{id}/photo``: the photo shown, larger, as a JPEG (the link works without JS).
 
 The request's ``id`` is the page's secret: the pages keep no personal data (no cookie but the
@@ -15,15 +18,17 @@ language, ``Cache-Control: no-store``) and send no referrer, so the id never lea
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import datetime as dt
+import time
 from typing import Any
 
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from legitka.clock import WARSAW
 from legitka.domain.errors import LegitkaError, NotFound
@@ -35,7 +40,7 @@ from legitka.runtime import Runtime
 from legitka.verifier import limits, presets
 from legitka.verifier import requests as verifier_requests
 from legitka.verifier.reasons import VERDICTS, Verdict
-from legitka.verifier.web import context
+from legitka.verifier.web import LOOK_EVERY, MAX_WAIT, context
 from legitka.web.deps import LocaleDep, RuntimeDep
 from legitka.web.errors import coded_headers, localized_message
 from legitka.web.i18n import local_date, local_datetime, query_locale, render
@@ -283,6 +288,24 @@ def request_page(
         },
         headers=HEADERS,
     )
+
+
+@router.get("/verify/{request_id}/status")
+async def status(
+    request_id: str, runtime: RuntimeDep, locale: LocaleDep, wait: float = 0
+) -> Response:
+    """The status URL's answer for the page's own script, held while pending (``wait``)."""
+
+    def look() -> dict[str, Any]:
+        with runtime.sessions() as session:
+            return verifier_requests.view(session, runtime.clock, request_id, locale)
+
+    deadline = time.monotonic() + max(0.0, min(wait, MAX_WAIT))
+    body = await run_in_threadpool(look)
+    while body["state"] == verifier_requests.PENDING and time.monotonic() < deadline:
+        await asyncio.sleep(LOOK_EVERY)
+        body = await run_in_threadpool(look)
+    return JSONResponse(body, headers=HEADERS)
 
 
 @router.get("/verify/{request_id}/photo")
