@@ -76,7 +76,8 @@ def student(demo: Portal) -> Student:
 def open_request(page: Page, locale: str, preset: str = "student_status") -> str:
     """Open the start page, press the preset's button; the 6-digit code the page shows."""
     page.clock.install(time=NOW)
-    page.goto("/verify")
+    page.goto("/")
+    page.get_by_role("link", name=text("Verify a student ID", locale)).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(text("Verify a student ID", locale))
     axe_check(page)
     page.get_by_role("button", name=text(PRESET_LABELS[preset], locale), exact=True).click()
@@ -143,6 +144,14 @@ def test_valid_appears_without_reload_and_the_photo_enlarges(
     axe_check(page)
     dialog.get_by_role("button", name=text("Close", locale)).click()
     expect(dialog).to_be_hidden()
+    # From the keyboard: Enter opens it with the focus on Close, Escape closes it.
+    page.locator(".photo-link").focus()
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_role("button", name=text("Close", locale))).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(page.locator(".photo-link")).to_be_focused()
 
     # The retention time ends: the page wipes the data by itself, the verdict stays.
     page.clock.run_for(301_000)
