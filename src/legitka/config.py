@@ -95,6 +95,20 @@ class Settings(BaseSettings):
         default=False,
         description="Let the verifier's API be used without an API key (a private network).",
     )
+    verifier_trusted_roots: list[Path] = Field(
+        default_factory=list,
+        description="PEM files of the root CAs whose issuers the verifier trusts; "
+        "none: this deployment's own roots.",
+    )
+    verifier_trust_list_url: str | None = Field(
+        default=None,
+        description="URL of a signed trust list naming the issuers the verifier trusts.",
+    )
+    verifier_trust_list_roots: list[Path] = Field(
+        default_factory=list,
+        description="PEM files of the roots that sign the trust list; "
+        "none: the verifier's trusted roots.",
+    )
     worker: bool = Field(
         default=True, description="Run the background worker inside `legitka serve`."
     )
@@ -118,6 +132,15 @@ class Settings(BaseSettings):
     mail_from: str = Field(
         default="legitka <no-reply@localhost>", description="Sender of the e-mails to students."
     )
+
+    @field_validator("verifier_trust_list_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("write an http(s) URL, e.g. https://id.example.edu/trust/list.json")
+        return value.strip()
 
     @field_validator("smtp_host", "smtp_username")
     @classmethod

@@ -54,14 +54,15 @@ def claims_of(preset: str) -> tuple[str, ...]:
     return PRESETS[preset]
 
 
-def dcql_query(base: str, preset: str) -> dict[str, Any]:
-    """The DCQL query of ``preset`` for student IDs of type ``{base}/credentials/student-id/1``."""
+def dcql_query(base: str, preset: str, vct_values: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """The DCQL query of ``preset`` for student IDs of type ``{base}/credentials/student-id/1``
+    (or of any of ``vct_values``: the types of the deployments the verifier trusts)."""
     return {
         "credentials": [
             {
                 "id": CREDENTIAL_QUERY_ID,
                 "format": FORMAT,
-                "meta": {"vct_values": [vct(base)]},
+                "meta": {"vct_values": list(vct_values or (vct(base),))},
                 "claims": [{"path": [name]} for name in PRESETS[preset]],
             }
         ]

@@ -29,6 +29,9 @@ REASONS: dict[str, str] = {
     "suspended": N_("The student ID is suspended."),
     "bad_signature": N_("The issuer's signature does not verify: the data may have been altered."),
     "untrusted_issuer": N_("The student ID was not issued by a trusted university."),
+    "trust_unavailable": N_(
+        "The list of trusted universities is out of date: connect the verifier and try again."
+    ),
     "wrong_nonce": N_("The answer belongs to another verification (wrong nonce)."),
     "wrong_audience": N_("The answer was made for another verifier."),
     "stale_key_binding": N_("The answer was not made just now: it may be a copy."),
@@ -64,6 +67,7 @@ class Outcome:
     reasons: list[str] = field(default_factory=list)
     claims: dict[str, Any] = field(default_factory=dict)
     status_checked_at: int | None = None  # when the status list used was fetched (Unix time)
+    trust_checked_at: int | None = None  # when the trust list used was fetched (Unix time)
 
     def add(self, code: str) -> None:
         if code not in REASONS:

@@ -49,6 +49,7 @@ class VerifierContext:
     secret_key: str
     signer: SigningKey
     retention: int = 300
+    vct_values: tuple[str, ...] = ()  # the credential types asked for; () = this deployment's
 
     @property
     def client_id(self) -> str:
@@ -191,7 +192,7 @@ def request_object(session: Session, clock: Clock, ctx: VerifierContext, ref: st
         "response_uri": response_uri(ctx.base, ref),
         "nonce": request.nonce,
         "state": request.state,
-        "dcql_query": presets.dcql_query(ctx.base, request.preset),
+        "dcql_query": presets.dcql_query(ctx.base, request.preset, ctx.vct_values or None),
         "client_metadata": {
             "jwks": {"keys": [public_key(ctx, request)]},
             "encrypted_response_enc_values_supported": list(encryption.ENC_VALUES),
@@ -325,6 +326,8 @@ def view(
         "claims": claims,
         "decided_at": _iso(request.decided_at) if request.decided_at else None,
         "claims_until": _iso(request.claims_until) if request.claims_until else None,
+        "status_checked_at": _iso(request.status_checked_at) if request.status_checked_at else None,
+        "trust_checked_at": _iso(request.trust_checked_at) if request.trust_checked_at else None,
     }
     return body
 

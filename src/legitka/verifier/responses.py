@@ -42,6 +42,7 @@ from legitka.verifier.requests import (
 )
 from legitka.verifier.status import StatusSource
 from legitka.verifier.trust import Trust
+from legitka.verifier.trust_source import TrustState
 from legitka.verifier.validation import Expected, validate
 
 logger = logging.getLogger("legitka.verifier")
@@ -117,8 +118,9 @@ def judge(
     trust: Trust,
     status: StatusSource,
     clock: Clock,
+    trust_state: TrustState | None = None,
 ) -> Outcome:
-    """Step 3a: what the answer is worth."""
+    """Step 3a: what the answer is worth (with the age of the trust list, when there is one)."""
     if "error" in payload:
         outcome = Outcome()
         outcome.add("declined" if payload.get("error") == "access_denied" else "malformed")
@@ -136,10 +138,15 @@ def judge(
     expected = Expected(
         nonce=request.nonce,
         audience=request.client_id,
-        vct_values=(vct(ctx.base),),
+        vct_values=ctx.vct_values or (vct(ctx.base),),
         claims=presets.claims_of(request.preset),
     )
-    return validate(presentations[0], expected, trust=trust, status=status, now=clock.now())
+    outcome = validate(presentations[0], expected, trust=trust, status=status, now=clock.now())
+    return trust_state.explain(outcome) if trust_state is not None else outcome
+
+
+def _moment(seconds: int | None) -> dt.datetime | None:
+    return None if seconds is None else dt.datetime.fromtimestamp(seconds, dt.UTC)
 
 
 def store(
@@ -159,6 +166,8 @@ def store(
         )  # fmt: skip
         request.claims = shown if shown else None
         request.claims_until = now + dt.timedelta(seconds=ctx.retention)
+        request.status_checked_at = _moment(outcome.status_checked_at)
+        request.trust_checked_at = _moment(outcome.trust_checked_at)
         record(session, now, "online", request.preset, outcome.verdict, outcome.reasons)
         body: dict[str, Any] = {}
         if request.redirect_uri:
@@ -171,12 +180,13 @@ def store(
 
 def receive(
     sessions: sessionmaker[Session], clock: Clock, ctx: VerifierContext, trust: Trust,
-    status: StatusSource, ref: str, form: Mapping[str, str],
+    status: StatusSource, ref: str, form: Mapping[str, str], *,
+    trust_state: TrustState | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """The whole response endpoint: what the wallet gets back (``{}`` or ``redirect_uri``)."""
     with sessions() as session:
         answer = open_answer(session, clock, ctx, ref, form)
     with transaction(sessions) as session:
         request = claim(session, clock, answer)
-    outcome = judge(request, answer.payload, ctx, trust, status, clock)
+    outcome = judge(request, answer.payload, ctx, trust, status, clock, trust_state)
     return store(sessions, clock, ctx, request.id, outcome)

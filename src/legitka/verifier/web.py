@@ -29,7 +29,6 @@ from starlette.responses import JSONResponse, Response
 from legitka.domain.errors import LegitkaError
 from legitka.domain.text import N_
 from legitka.issuer.errors import OAuthError
-from legitka.issuer.urls import vct
 from legitka.issuer.web import MAX_BODY_BYTES, oauth_error_handler
 from legitka.portal.auth import client_hash
 from legitka.registry.db import transaction
@@ -40,6 +39,7 @@ from legitka.verifier.offline import verify_offline
 from legitka.verifier.reasons import Outcome, reasons_json
 from legitka.verifier.status import CachedStatusSource
 from legitka.verifier.trust import Trust
+from legitka.verifier.trust_source import TrustSource, TrustState, accepted_vcts
 from legitka.web.deps import LocaleDep, RuntimeDep
 from legitka.web.errors import coded_headers, coded_problem, problem_response
 from legitka.web.i18n import request_locale
@@ -68,11 +68,19 @@ def context(runtime: Runtime) -> verifier_requests.VerifierContext:
         secret_key=runtime.settings.secret_key.get_secret_value(),
         signer=signer,
         retention=runtime.settings.verifier_claims_retention,
+        vct_values=accepted_vcts(runtime.settings),
     )
 
 
+def trust_state(runtime: Runtime, http: httpx.Client | None) -> TrustState:
+    """The configured trust (``verifier_trusted_roots`` or the trust list, cached in the
+    database); ``http=None`` reads only the cache."""
+    source = TrustSource(runtime.settings, runtime.pki, runtime.sessions, http)
+    return source.current(runtime.clock.now())
+
+
 def trust(runtime: Runtime) -> Trust:
-    return Trust(tuple(runtime.pki.root_certificates()))
+    return trust_state(runtime, None).trust
 
 
 async def _body(request: Request) -> bytes:
@@ -206,10 +214,12 @@ async def response(ref: str, request: Request, runtime: RuntimeDep) -> Response:
 
     def receive() -> dict[str, Any]:
         with httpx.Client(timeout=5) as http:
-            source = CachedStatusSource(runtime.sessions, trust(runtime), http)
+            state = trust_state(runtime, http)
+            source = CachedStatusSource(runtime.sessions, state.trust, http)
             return responses.receive(
-                runtime.sessions, runtime.clock, ctx, trust(runtime), source, ref, form
-            )
+                runtime.sessions, runtime.clock, ctx, state.trust, source, ref, form,
+                trust_state=state,
+            )  # fmt: skip
 
     answer = await run_in_threadpool(receive)
     return JSONResponse(answer, headers=NO_STORE)
@@ -219,13 +229,15 @@ async def response(ref: str, request: Request, runtime: RuntimeDep) -> Response:
 
 
 def result_json(outcome: Outcome, locale: str, now: int) -> dict[str, Any]:
-    checked = outcome.status_checked_at
+    checked, trusted = outcome.status_checked_at, outcome.trust_checked_at
     return {
         "verdict": outcome.verdict.value,
         "reasons": reasons_json(outcome.reasons, locale),
         "claims": outcome.claims or None,
         "status_checked_at": checked,
         "status_age": None if checked is None else max(0, now - checked),
+        "trust_checked_at": trusted,
+        "trust_age": None if trusted is None else max(0, now - trusted),
     }
 
 
@@ -253,11 +265,11 @@ async def offline(request: Request, runtime: RuntimeDep, locale: LocaleDep) -> R
     def check() -> dict[str, Any]:
         now = runtime.clock.now()
         with httpx.Client(timeout=5) as http:
-            source = CachedStatusSource(runtime.sessions, trust(runtime), http)
-            outcome = verify_offline(
-                data, vct_values=(vct(runtime.settings.effective_base_url),),
-                trust=trust(runtime), status=source, now=now,
-            )  # fmt: skip
+            state = trust_state(runtime, http)
+            source = CachedStatusSource(runtime.sessions, state.trust, http)
+            outcome = state.explain(verify_offline(
+                data, vct_values=state.vct_values, trust=state.trust, status=source, now=now,
+            ))  # fmt: skip
         with transaction(runtime.sessions) as session:
             verifier_requests.record(
                 session, now, "offline", None, outcome.verdict, outcome.reasons

@@ -41,6 +41,7 @@ from legitka.registry.models.verifier import (
     VerificationRequest,
     VerifierApiKey,
     VerifierStatusList,
+    VerifierTrustList,
 )
 
 __all__ = [
@@ -82,5 +83,6 @@ __all__ = [
     "VerificationRequest",
     "VerifierApiKey",
     "VerifierStatusList",
+    "VerifierTrustList",
     "WebSession",
 ]

@@ -42,6 +42,8 @@ class VerificationRequest(Base):
     reasons: Mapped[list[str] | None] = mapped_column(JSON)
     claims: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     claims_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), index=True)
+    status_checked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    trust_checked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
 
 
 class VerificationOutcome(Base):
@@ -104,3 +106,16 @@ class VerifierApiKey(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+
+
+class VerifierTrustList(Base):
+    """A trust list the verifier fetched from ``verifier_trust_list_url``: refreshed when older
+    than an hour, kept as the fallback of a verifier without network until its ``exp``."""
+
+    __tablename__ = "verifier_trust_lists"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(500), unique=True)
+    document: Mapped[str] = mapped_column(Text)
+    fetched_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
