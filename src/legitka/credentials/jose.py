@@ -14,7 +14,6 @@ all the way through ``joserfc``, which refuses it as before.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import hashlib
 import json
@@ -71,12 +70,10 @@ def b64url_decode(text: str) -> bytes:
     if not isinstance(text, str) or "=" in text or "+" in text or "/" in text:
         raise ValueError("not base64url")
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        # pybase64 (SIMD), strict: a picture disclosure of ~25 kB decodes in a few µs
+        return pybase64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
     except (binascii.Error, ValueError) as exc:
         raise ValueError("not base64url") from exc
-
-
-
 
 
 def json_bytes(value: Any) -> bytes:

@@ -11,7 +11,6 @@ Only top-level claims are made selectively disclosable; nested objects are discl
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -112,21 +111,7 @@ class SdJwt:
 
     def claims(self) -> dict[str, Any]:
         """The payload with the disclosed claims put back and the SD-JWT machinery removed."""
-        payload = self.payload
-        digests = payload.get("_sd", [])
-        if not isinstance(digests, list):
-            raise SdJwtError("malformed", "_sd must be an array")
-        if payload.get("_sd_alg", SD_ALG) != SD_ALG:
-            raise SdJwtError("malformed", "only sha-256 disclosure digests are supported")
-        known = set(digests)
-        result = {k: v for k, v in payload.items() if k not in ("_sd", "_sd_alg")}
-        for disclosure in self.disclosures:
-            if disclosure.digest not in known:
-                raise SdJwtError("bad_disclosure", "a disclosure is not referenced by the JWT")
-            if disclosure.name in result:
-                raise SdJwtError("bad_disclosure", f"claim {disclosure.name!r} appears twice")
-            result[disclosure.name] = disclosure.value
-        return result
+        return disclosed_claims(self.payload, self.disclosures)
 
     def without_key_binding(self) -> str:
         return "~".join([self.jwt, *(d.encoded for d in self.disclosures)]) + "~"
@@ -137,9 +122,27 @@ class SdJwt:
         return SdJwt(self.jwt, tuple(d for d in self.disclosures if d.name in wanted), None)
 
 
+def disclosed_claims(payload: dict[str, Any], disclosures: Iterable[Disclosure]) -> dict[str, Any]:
+    """``payload`` (an issuer-signed JWT's, already decoded) with ``disclosures`` put back."""
+    digests = payload.get("_sd", [])
+    if not isinstance(digests, list):
+        raise SdJwtError("malformed", "_sd must be an array")
+    if payload.get("_sd_alg", SD_ALG) != SD_ALG:
+        raise SdJwtError("malformed", "only sha-256 disclosure digests are supported")
+    known = set(digests)
+    result = {k: v for k, v in payload.items() if k not in ("_sd", "_sd_alg")}
+    for disclosure in disclosures:
+        if disclosure.digest not in known:
+            raise SdJwtError("bad_disclosure", "a disclosure is not referenced by the JWT")
+        if disclosure.name in result:
+            raise SdJwtError("bad_disclosure", f"claim {disclosure.name!r} appears twice")
+        result[disclosure.name] = disclosure.value
+    return result
+
+
 def _disclosure(encoded: str) -> Disclosure:
     try:
-        value = json.loads(b64url_decode(encoded))
+        value = orjson.loads(b64url_decode(encoded))
     except (ValueError, UnicodeDecodeError):
         raise SdJwtError("bad_disclosure", "a disclosure is not base64url JSON") from None
     if (

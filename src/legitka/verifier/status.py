@@ -8,12 +8,21 @@ past its ``exp`` is known), never ``revoked``.
 The token is checked as the specification says: ``typ: statuslist+jwt``, ES256 by a certificate
 of the same issuer as the credential (chained to the trusted roots), ``sub`` equal to the URI,
 ``exp`` in the future. The cache table is shared by every process of the deployment.
+
+Within a process two memories save work, neither changing what is believed:
+
+* a checked token's claims and decoded list are kept by its exact text (and the URI, issuer and
+  roots it was checked for): the same token is not verified and inflated again. Its ``exp`` and
+  ``nbf`` and its certificate chain are still checked against ``now`` at every reading;
+* a fresh database row (``now`` before its ``refresh_at`` and ``exp``) is kept until then: the
+  row cannot change before ``refresh_at``, since it is only replaced by a fetch after it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import weakref
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -34,6 +43,7 @@ STATUS_TYP = "statuslist+jwt"
 DEFAULT_TTL = 300
 MAX_TOKEN_BYTES = 4 * 1024 * 1024
 FETCH_TIMEOUT = 5.0
+MAX_REMEMBERED = 32  # decoded lists kept per process (a 2 000 000-entry list is 500 kB)
 
 
 @dataclass(frozen=True)
@@ -53,20 +63,48 @@ class StatusTokenError(Exception):
     """A Status List Token that cannot be used."""
 
 
+_decoded: dict[tuple[str, str, str, tuple[Any, ...]], tuple[StatusList, dict[str, Any], Any]] = {}
+_rows: weakref.WeakKeyDictionary[sessionmaker[Session], dict[str, VerifierStatusList]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _still_valid(claims: dict[str, Any], now: int) -> None:
+    """The time checks of ``read_status_list_claims``, for a token already read once."""
+    if claims["exp"] <= now:
+        raise StatusListError("expired", "the Status List Token has expired")
+    if "nbf" in claims and claims["nbf"] > now:
+        raise StatusListError("not_yet_valid", "the Status List Token is not valid yet")
+
+
 def check_token(
     token: str, *, uri: str, issuer: str, trust: Trust, now: dt.datetime
 ) -> tuple[StatusList, dict[str, Any]]:
     """The list in a Status List Token from ``uri`` for credentials of ``issuer``."""
     try:
+        seconds = int(now.timestamp())
+        remembered = (token, uri, issuer, (trust.roots, trust.trust_list))
+        known = _decoded.get(remembered)
+        if known is not None:
+            bits, claims, x5c = known
+            # the chain is checked at ``now`` again (remembered by Trust while it stays valid)
+            trust.issuer_certificate(x5c, issuer, now)
+            _still_valid(claims, seconds)
+            return bits, claims
         header = jose.unverified_header(token)
         if header.get("typ") != STATUS_TYP:
             raise StatusTokenError("the token's typ is not statuslist+jwt")
-        leaf = trust.issuer_certificate(header.get("x5c") or [], issuer, now)
+        x5c = header.get("x5c") or []
+        leaf = trust.issuer_certificate(x5c, issuer, now)
         key = leaf.public_key()
         if not isinstance(key, ec.EllipticCurvePublicKey):
             raise StatusTokenError("the status list key is not an EC key")
         _, claims = jose.verify_claims(token, key)
-        return read_status_list_claims(claims, uri=uri, now=int(now.timestamp())), claims
+        bits = read_status_list_claims(claims, uri=uri, now=seconds)
+        if len(_decoded) >= MAX_REMEMBERED:
+            _decoded.clear()
+        _decoded[remembered] = (bits, claims, x5c)
+        return bits, claims
     except (jose.JoseError, StatusListError, UntrustedIssuer) as exc:
         raise StatusTokenError(str(exc)) from None
 
@@ -76,6 +114,7 @@ class CachedStatusSource:
 
     No database transaction is open while fetching: the list may come from this very server.
     With ``fetch=False`` only the cache is read (the offline check of a verifier without network).
+    With ``memory=False`` the database row is read at every reading (see the module's notes).
     """
 
     def __init__(
@@ -85,18 +124,26 @@ class CachedStatusSource:
         http: httpx.Client | None = None,
         *,
         fetch: bool = True,
+        memory: bool = True,
     ) -> None:
         self.sessions = sessions
         self.trust = trust
         self.http = http
         self.fetch = fetch
+        self.memory = memory
 
-    def _cached(self, uri: str) -> VerifierStatusList | None:
+    def _cached(self, uri: str, now: dt.datetime) -> VerifierStatusList | None:
+        rows = _rows.setdefault(self.sessions, {}) if self.memory else {}
+        row = rows.get(uri)
+        if row is not None and now < row.refresh_at and now < row.expires_at:
+            return row
         with self.sessions() as session:
             row = session.scalar(select(VerifierStatusList).where(VerifierStatusList.uri == uri))
             if row is not None:
                 session.expunge(row)
-            return row
+        if row is not None and self.memory:
+            rows[uri] = row
+        return row
 
     def _download(self, uri: str) -> str | None:
         if self.http is None:
@@ -134,7 +181,7 @@ class CachedStatusSource:
         return bits.get(index)
 
     def read(self, uri: str, index: int, issuer: str, now: dt.datetime) -> StatusReading:
-        cached = self._cached(uri)
+        cached = self._cached(uri, now)
         if cached is not None and now < cached.refresh_at and now < cached.expires_at:
             return self._reading(cached.token, cached.fetched_at, uri, index, issuer, now)
         token = self._download(uri) if self.fetch else None

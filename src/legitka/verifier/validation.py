@@ -58,9 +58,8 @@ def _issuer_signed(
     if header.get("typ") != sd_jwt.VC_TYP:
         outcome.add("wrong_type")
         return None
-    payload = parsed.payload
     try:
-        leaf = trust.issuer_certificate(header.get("x5c") or [], payload.get("iss"), now)
+        leaf = trust.issuer_certificate(header.get("x5c") or [], parsed.payload.get("iss"), now)
     except UntrustedIssuer:
         outcome.add("untrusted_issuer")
         return None
@@ -69,11 +68,11 @@ def _issuer_signed(
         outcome.add("untrusted_issuer")
         return None
     try:
-        _, verified = jose.verify_claims(parsed.jwt, key)
+        # the header parsed above is the one signed: no second parse of the token
+        return jose.verify_parsed(parsed.jwt, header, key)
     except JoseError:
         outcome.add("bad_signature")
         return None
-    return verified
 
 
 def _times(payload: dict[str, Any], now: int, outcome: Outcome) -> None:
@@ -87,20 +86,28 @@ def _times(payload: dict[str, Any], now: int, outcome: Outcome) -> None:
 
 
 def _key_binding(
-    parsed: sd_jwt.SdJwt, payload: dict[str, Any], expected: Expected, now: int, outcome: Outcome
+    parsed: sd_jwt.SdJwt,
+    payload: dict[str, Any],
+    expected: Expected,
+    now: int,
+    outcome: Outcome,
+    presentation: str,
 ) -> None:
     if parsed.kb_jwt is None:
         outcome.add("bad_key_binding")
         return
     try:
         holder_key = jose.key_from_jwk((payload.get("cnf") or {}).get("jwk"))
-        header, kb = jose.verify_claims(parsed.kb_jwt, holder_key)
+        header = jose.unverified_header(parsed.kb_jwt)
+        kb = jose.verify_parsed(parsed.kb_jwt, header, holder_key)
     except (JoseError, AttributeError):
         outcome.add("bad_key_binding")
         return
     if header.get("typ") != sd_jwt.KB_TYP:
         outcome.add("bad_key_binding")
-    if kb.get("sd_hash") != sd_jwt.sd_hash(parsed.without_key_binding()):
+    # what the KB-JWT signs: the presentation up to its last "~", as parse split it
+    signed = presentation[: len(presentation) - len(parsed.kb_jwt)]
+    if kb.get("sd_hash") != sd_jwt.sd_hash(signed):
         outcome.add("bad_key_binding")
     nonce = kb.get("nonce")
     wellformed = isinstance(nonce, str) and 0 < len(nonce) <= 256
@@ -140,7 +147,7 @@ def validate(
     if payload is None:
         return outcome
     try:
-        claims = sd_jwt.SdJwt(parsed.jwt, parsed.disclosures, None).claims()
+        claims = sd_jwt.disclosed_claims(payload, parsed.disclosures)
     except SdJwtError:
         outcome.add("bad_disclosure")
         return outcome
@@ -148,7 +155,7 @@ def validate(
         outcome.add("wrong_type")
     seconds = int(now.timestamp())
     _times(payload, seconds, outcome)
-    _key_binding(parsed, payload, expected, seconds, outcome)
+    _key_binding(parsed, payload, expected, seconds, outcome, presentation)
     _asked_for(claims, expected, outcome)
     _status(payload, status, now, outcome)
     outcome.claims = {k: v for k, v in claims.items() if k not in ("cnf", "status")}
