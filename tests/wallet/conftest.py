@@ -1,8 +1,9 @@
 """What the wallet tests share: a real issuer on loopback and ``legitka wallet`` in a folder.
 
 The wallet speaks only HTTP, so its issuer runs on SQLite alone (the issuer's own tests cover
-PostgreSQL). The wallet commands run on the issuer's ``FixedClock`` (``legitka.cli.wallet.CLOCK``),
-so that the dates of the credentials and status lists agree with the wallet's.
+PostgreSQL). The wallet commands run on the issuer's ``FixedClock``
+(``legitka.cli.wallet_common.CLOCK``), so that the dates of the credentials and status lists
+agree with the wallet's.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
 from typer.testing import CliRunner
 
-from legitka.cli import app
+from legitka.cli import app, wallet_common
 from legitka.cli import wallet as wallet_cli
 from legitka.cli.common import console, err_console
 from legitka.clock import FixedClock
@@ -74,7 +75,7 @@ def english_terminal(monkeypatch: pytest.MonkeyPatch, clock: FixedClock) -> None
     monkeypatch.setenv("LANG", "en_GB.UTF-8")
     for name in ("LC_ALL", "LC_MESSAGES", wallet_cli.PASSPHRASE_VARIABLE):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(wallet_cli, "CLOCK", clock)
+    monkeypatch.setattr(wallet_common, "CLOCK", clock)
 
 
 @pytest.fixture

@@ -86,9 +86,11 @@ def test_the_documentation_covers_every_command_and_exit_code() -> None:
     for command in wallet_cli.app.registered_commands:
         assert command.callback is not None
         assert f"`{command.callback.__name__}" in text, command.callback.__name__
-    codes = set(
-        re.findall(r'"([a-z_]+)",\n?\s*N_\(', (ROOT / "src/legitka/cli/wallet.py").read_text())
-    )
+    codes = {
+        code
+        for path in (ROOT / "src/legitka/cli").glob("wallet*.py")
+        for code in re.findall(r'"([a-z_]+)",\n?\s*N_\(', path.read_text())
+    }
     codes |= {"wallet_passphrase_missing", "wallet_wrong_passphrase", "wallet_corrupt"}
     for code in codes:
         assert f"`{code}`" in text, code
