@@ -1,8 +1,8 @@
 """The ``legitka`` command: ``serve`` runs everything; sub-commands manage the register.
 
 Sub-command groups live in their own modules (``db``, ``students``, ``payments``, ``demo``,
-``pki``, ``wallet``, ``verifier``), each with its own ``app = typer.Typer(...)``; options and
-helpers they share are in :mod:`legitka.cli.common`.
+``pki``, ``wallet``, ``verifier``, ``staff``), each with its own
+``app = typer.Typer(...)``; options and helpers they share are in :mod:`legitka.cli.common`.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from legitka.cli import (
     payments,
     pki,
     serve,
+    staff,
     students,
     universities,
     verifier,
@@ -66,6 +67,7 @@ app.command(name="worker")(worker.worker)
 app.add_typer(pki.app, name="pki")
 app.add_typer(wallet.app, name="wallet")
 app.add_typer(verifier.app, name="verifier")
+app.add_typer(staff.app, name="staff")
 
 
 def main() -> None:

@@ -46,6 +46,7 @@ from .cases import CASES, UNIVERSITIES, CardEvent, DemoCase, Fee
 from .cases import Intake as IntakeKind
 from .generate import chip_serial, make_pesel, next_hologram_serial, shift
 from .photos import portrait
+from .staff import create_demo_staff
 
 __all__ = ["demo_accounts", "ensure_demo"]
 
@@ -173,6 +174,7 @@ class _Builder:
                 )
         for index, case in enumerate(CASES):
             self.student(index, case)
+        create_demo_staff(self.session, self.clock, DEMO_HASHER)
         for university in self.universities.values():
             audit.record(
                 self.session,

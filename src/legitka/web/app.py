@@ -19,6 +19,7 @@ from legitka.domain.text import N_
 from legitka.i18n import translate
 from legitka.issuer import web as issuer_web
 from legitka.notifications.web import router as outbox_router
+from legitka.office import web as office_web
 from legitka.portal import api as portal_api
 from legitka.portal import deps as portal_deps
 from legitka.portal import mobile_id_pages
@@ -117,5 +118,6 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(portal_register_api.router)
     app.include_router(mobile_id_pages.router)
     app.include_router(portal_api.router)
+    office_web.install(app)
     app.add_middleware(PublicCors)
     return app

@@ -32,6 +32,7 @@ from legitka.registry.models.portal import (
     Notification,
     WebSession,
 )
+from legitka.registry.models.staff import StaffAccount, StaffLoginAttempt, StaffSession
 from legitka.registry.models.studies import Study, StudyStatusChange
 from legitka.registry.models.university import Intake, University
 from legitka.registry.models.verifier import (
@@ -73,6 +74,9 @@ __all__ = [
     "Photo",
     "PortalAccount",
     "PublicRequestMark",
+    "StaffAccount",
+    "StaffLoginAttempt",
+    "StaffSession",
     "StatementImport",
     "StatusList",
     "Study",
