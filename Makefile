@@ -5,6 +5,7 @@
 #   make bench  the register benchmark (benchmarks/README.md)
 #   make bench-issuance  the issuance benchmark: ES256, SD-JWT VC issuance, status lists
 #   make bench-ordering  100 students order at once against a served demo
+#   make bench-verification  presentation verification: ours, raw ES256, sd-jwt, @sd-jwt/sd-jwt-vc
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -21,7 +22,7 @@ INTEROP_STAMP := $(INTEROP)/node_modules/.installed
 # skipped and the test summary says "SKIPPED GROUP browser".
 INSTALL_CHROMIUM := tests/browser/install-chromium.sh
 
-.PHONY: demo test lint install bench bench-issuance bench-ordering chromium
+.PHONY: demo test lint install bench bench-issuance bench-ordering bench-verification chromium
 
 demo: $(STAMP)
 	$(BIN)/legitka serve --demo
@@ -41,6 +42,10 @@ bench-issuance: $(STAMP)
 
 bench-ordering: $(STAMP)
 	$(BIN)/python benchmarks/ordering.py
+
+# Node.js's side runs with tests/interop's packages (installed first when npm is there).
+bench-verification: $(STAMP) $(if $(NPM),$(INTEROP_STAMP))
+	$(BIN)/python benchmarks/verification.py
 
 install: $(STAMP)
 

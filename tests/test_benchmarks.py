@@ -98,3 +98,25 @@ def test_ordering_benchmark_runs_with_a_few_students(tmp_path: Path) -> None:
     assert report["students"] == 5 and report["ready"] == 5 and report["errors"] == []
     assert report["p50"] <= report["p99"] <= report["max"]
     assert out.read_text(encoding="utf-8").startswith("## 5 students order at once: SQLite")
+
+
+def test_verification_benchmark_runs_on_a_few_verifications(tmp_path: Path) -> None:
+    out = tmp_path / "verification.md"
+    script = Path(__file__).parent.parent / "benchmarks" / "verification.py"
+    result = subprocess.run(
+        [sys.executable, str(script), "--iterations", "20", "--entries", "10000", "--json",
+         "--out", str(out)],
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert (report["entries"], report["per_round"]) == (10_000, 1)
+    steps = {r["step"] for r in report["results"]}
+    assert {"ES256 verification", "raw limit for one presentation",
+            "SDJWTVerifier with the KB-JWT"} <= steps  # fmt: skip
+    assert all(r["seconds"] > 0 and r["rate"] > 0 for r in report["results"])
+    assert report["presentation"]["picture_data_uri_chars"] <= 20_000
+    assert report["ratio_to_raw_limit"] > 0 and report["speedup_over_best_library"] > 0
+    assert [t["target"] for t in report["targets"]] == [
+        "legitka against the raw ES256 limit", "legitka against the best library"]  # fmt: skip
+    assert out.read_text(encoding="utf-8").startswith("## Verification benchmark")
