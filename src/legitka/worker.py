@@ -1,4 +1,4 @@
-"""Background work: orders, status list signing, lapsed offers and old nonces.
+"""Background work: orders, status list signing, semester renewals, lapsed offers, old nonces.
 
 Runs inside ``legitka serve`` (a thread, by default) and as separate ``legitka worker``
 processes at scale; any number of workers can share one database. All state is in the database,
@@ -22,6 +22,7 @@ from legitka.issuer import nonces, processing, status_lists
 from legitka.notifications.rounds import mail_round
 from legitka.registry.db import transaction
 from legitka.registry.models import StatusList, University
+from legitka.registry.services import renewals
 from legitka.runtime import Runtime
 from legitka.verifier import requests as verifier_requests
 
@@ -63,10 +64,11 @@ class Round:
     expired: int = 0
     purged: int = 0
     mailed: int = 0
+    renewed: int = 0  # students of renewal jobs dealt with
 
     @property
     def busy(self) -> bool:
-        return bool(self.orders or self.signed or self.expired or self.mailed)
+        return bool(self.orders or self.signed or self.expired or self.mailed or self.renewed)
 
 
 class Worker:
@@ -113,6 +115,7 @@ class Worker:
         result.signed = self.sign_status_lists()
         result.expired = processing.expire_offers(rt.sessions, rt.clock, self.name)
         result.mailed = mail_round(rt.sessions, rt.clock, rt.settings, worker=self.name)
+        result.renewed = renewals.run_round(rt.sessions, rt.clock, self.name)
         if self.rounds % VERIFIER_PURGE_EVERY == 0:
             # the data students showed go a few minutes after the verdict (R18)
             with transaction(rt.sessions) as session:
@@ -164,6 +167,7 @@ def drain(runtime: Runtime, *, rounds: int = 50) -> Round:
         total.expired += step.expired
         total.purged += step.purged
         total.mailed += step.mailed
+        total.renewed += step.renewed
         if not step.busy:
             break
     return total

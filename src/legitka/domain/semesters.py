@@ -139,3 +139,10 @@ def validate_hologram(number: str, university_code: str, *, field: str = "hologr
             field=field,
         )
     return compact
+
+
+def renewal_choices(today: dt.date) -> tuple[Semester, Semester]:
+    """The semesters a renewal on ``today`` may be for: the one in progress (the default) and
+    the next one (a renewal made before it starts)."""
+    current = semester_at(today)
+    return current, current.next()

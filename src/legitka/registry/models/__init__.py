@@ -32,6 +32,12 @@ from legitka.registry.models.portal import (
     Notification,
     WebSession,
 )
+from legitka.registry.models.renewals import (
+    RenewalItemOutcome,
+    RenewalJob,
+    RenewalJobItem,
+    RenewalJobStatus,
+)
 from legitka.registry.models.staff import StaffAccount, StaffLoginAttempt, StaffSession
 from legitka.registry.models.studies import Study, StudyStatusChange
 from legitka.registry.models.university import Intake, University
@@ -74,6 +80,10 @@ __all__ = [
     "Photo",
     "PortalAccount",
     "PublicRequestMark",
+    "RenewalItemOutcome",
+    "RenewalJob",
+    "RenewalJobItem",
+    "RenewalJobStatus",
     "StaffAccount",
     "StaffLoginAttempt",
     "StaffSession",

@@ -14,6 +14,7 @@ from legitka.domain.errors import Conflict
 from legitka.domain.fees import ChargeKind
 from legitka.domain.semesters import Semester, validate_hologram
 from legitka.domain.studies import StudyLevel, StudyStatus
+from legitka.domain.text import N_
 from legitka.registry import audit
 from legitka.registry.models import ElsCard, ElsRenewal, Intake, Person, Study, University
 from legitka.registry.services import fees, people
@@ -281,3 +282,70 @@ def charge_card_fee(session: Session, clock: Clock, study: Study, *, actor: str)
         description="ELS",
         actor=actor,
     )
+
+
+def record_printed(
+    session: Session,
+    clock: Clock,
+    card: ElsCard,
+    *,
+    number: str,
+    edition: str,
+    chip_serial: str,
+    actor: str,
+) -> None:
+    """The printer delivered the card: its printed number, edition and chip serial are recorded
+    and it waits at the dean's office for the student."""
+    number = rules.validate_card_number(number)
+    edition = rules.validate_edition(edition)
+    serial = rules.validate_chip_serial(chip_serial)
+    clash = session.scalar(
+        select(ElsCard.id).where(
+            ElsCard.id != card.id,
+            ElsCard.university_id == card.university_id,
+            ElsCard.number == number,
+            ElsCard.edition == edition,
+        )
+    )
+    if clash is not None:
+        raise Conflict(
+            "card_number_used",
+            N_("Card {card} is already in the register: check the number and the edition."),
+            field="number",
+            card=f"{number}{edition}",
+        )
+    other = select(ElsCard.id).where(ElsCard.id != card.id, ElsCard.chip_serial == serial)
+    if session.scalar(other) is not None:
+        raise Conflict(
+            "chip_serial_used",
+            N_("Chip serial {serial} belongs to another card: check it."),
+            field="chip_serial",
+            serial=serial,
+        )
+    card.number, card.edition, card.chip_serial = number, edition, serial
+    set_status(session, clock, card, ElsCardStatus.READY_TO_COLLECT, actor=actor)
+
+
+def print_orders(
+    session: Session, clock: Clock, university: University, *, actor: str
+) -> list[tuple[ElsCard, Study, Person, int]]:
+    """The applied-for cards whose student has an approved photo, in album order, each with the
+    id of the photo to print; they become *printing* (their data fixed) in this transaction."""
+    from legitka.registry.services.photos import approved_photo
+
+    cards = session.scalars(
+        select(ElsCard)
+        .where(ElsCard.university_id == university.id, ElsCard.status == ElsCardStatus.APPLIED)
+        .order_by(ElsCard.id)
+    ).all()
+    found = []
+    for card in cards:
+        study = _study(session, card)
+        person = _person(session, study)
+        photo = approved_photo(session, person)
+        if photo is None:
+            continue  # printed once the photo is approved
+        set_status(session, clock, card, ElsCardStatus.PRINTING, reason="print order", actor=actor)
+        found.append((card, study, person, photo.id))
+    found.sort(key=lambda row: (row[1].album_number or "", row[0].id))
+    return found
