@@ -18,8 +18,9 @@ from legitka.domain.studies import STUDY_STATUS_LABELS, StudyStatus
 from legitka.domain.text import N_
 from legitka.i18n import translate
 from legitka.office import layout, nav, search
-from legitka.office.deps import ScopeDep, checked_form, student_in_scope
+from legitka.office.deps import ScopeDep, checked_form, not_found, student_in_scope
 from legitka.office.student_page import student_page_context
+from legitka.registry.models import Photo
 from legitka.web.deps import LocaleDep, RuntimeDep, SessionDep
 
 router = APIRouter(include_in_schema=False)
@@ -95,3 +96,17 @@ def student(
     study = student_in_scope(session, scope.staff, study_id, university=scope.university)
     context = student_page_context(session, study, runtime.clock, locale)
     return layout.page(request, scope, "office/student.html", context, section="students")
+
+
+@router.get("/office/u/{slug}/students/{study_id}/photos/{photo_id}")
+def student_photo(study_id: int, photo_id: int, scope: ScopeDep, session: SessionDep) -> Response:
+    """A photo of the student (any state), for the console's eyes only: never cached."""
+    study = student_in_scope(session, scope.staff, study_id, university=scope.university)
+    photo = session.get(Photo, photo_id)
+    if photo is None or photo.person_id != study.person_id:
+        raise not_found()
+    return Response(
+        photo.image,
+        media_type=photo.content_type,
+        headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"},
+    )

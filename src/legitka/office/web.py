@@ -14,12 +14,14 @@ from types import ModuleType
 
 from fastapi import FastAPI
 
-from legitka.office import deps, pages, students
+from legitka.office import audit_log, deps, pages, reports, students
 
 # Page modules, each with a ``router``; the order is the order of their routes.
 PAGES: tuple[ModuleType, ...] = (
     pages,
     students,
+    audit_log,
+    reports,
 )
 
 
