@@ -14,12 +14,15 @@ from types import ModuleType
 
 from fastapi import FastAPI
 
-from legitka.office import audit_log, deps, pages, reports, students
+from legitka.office import audit_log, cards, deps, pages, photos, renewals, reports, students
 
 # Page modules, each with a ``router``; the order is the order of their routes.
 PAGES: tuple[ModuleType, ...] = (
     pages,
     students,
+    photos,
+    cards,
+    renewals,
     audit_log,
     reports,
 )
