@@ -186,7 +186,8 @@ def bench_node(scene: Scene, per_round: int) -> dict[str, Any] | None:
     payload = {
         "op": "bench", "presentation": scene.presentation, "status_token": scene.status_token,
         "root_pem": scene.root.public_bytes(Encoding.PEM).decode(), "now": scene.setup.now,
-        "nonce": NONCE, "per_round": per_round, "rounds": ROUNDS,
+        "nonce": NONCE, "per_round": per_round, "vc_per_round": max(1, per_round // 50),
+        "rounds": ROUNDS,
     }  # fmt: skip
     answer = run_node("sd_jwt_vc_bench", payload, timeout=3600)
     expect(answer["payload"]["given_name"] == scene.setup.prepared["given_name"],
