@@ -9,6 +9,9 @@ the group is skipped and the summary says ``SKIPPED GROUP browser``; with
 ``LEGITKA_TEST_REQUIRE=browser`` (set by CI) it fails instead. ``make test`` installs Chromium
 where it can (``tests/browser/install-chromium.sh``).
 
+``pg_demo`` and ``pg_new_page`` are ``demo`` and ``new_page`` on PostgreSQL; a test that takes
+``pg_demo`` is marked ``postgresql`` as well, so that it belongs to both groups.
+
 Background work (the worker preparing an order) is done by the test with ``demo.work()`` — the
 runtime's worker thread is off — and the test then waits for what the page shows, never sleeps.
 
@@ -22,6 +25,7 @@ import io
 import re
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +38,7 @@ from playwright.sync_api import Browser, Error, Page, Playwright, ViewportSize, 
 from legitka.clock import FixedClock
 from legitka.demo import ensure_demo
 from legitka.i18n import translate
-from tests.conftest import NOW, skip_group
+from tests.conftest import NOW, empty_postgres, skip_group
 from tests.live import issuer_runtime, serving
 from tests.portal.conftest import Portal, demo_password
 
@@ -62,6 +66,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if BROWSER_DIR in Path(item.path).resolve().parents:
             item.add_marker(pytest.mark.browser)
+            if "pg_demo" in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.postgresql)
 
 
 @pytest.fixture(scope="session")
@@ -118,27 +124,59 @@ def demo(demo_template: Path, clock: FixedClock, tmp_path: Path) -> Iterator[Por
 
 
 @pytest.fixture
+def pg_demo(postgres_database: str, clock: FixedClock, tmp_path: Path) -> Iterator[Portal]:
+    """The demo served from PostgreSQL, as a deployment runs it: the session's database emptied,
+    the demo made in it (at the fixed time) and the application on a free port.
+
+    A test that takes it is marked ``postgresql`` too: without a server it is skipped with that
+    group, and fails where CI requires it.
+    """
+    empty_postgres(postgres_database)
+    runtime = issuer_runtime(postgres_database, clock, tmp_path / "data")
+    runtime.settings.demo = True
+    with serving(runtime) as base:
+        yield Portal(runtime, base, clock)
+    runtime.close()
+
+
+@pytest.fixture
 def browser_locale() -> str:
     """The browser's language; parametrize it (``["pl", "en"]``) to run a test in both."""
     return "en"
 
 
-@pytest.fixture
-def new_page(browser: Browser, demo: Portal, browser_locale: str) -> Iterator[NewPage]:
-    """Opens a page in a fresh browser context (its own cookies): a phone by default."""
+@contextmanager
+def page_opener(browser: Browser, base: str, default_locale: str) -> Iterator[NewPage]:
+    """Open pages of ``base``, each in a fresh browser context; all closed at the end."""
     contexts = []
 
     def open_page(locale: str | None = None, viewport: ViewportSize | None = None) -> Page:
         context = browser.new_context(
-            base_url=demo.base, locale=locale or browser_locale, viewport=viewport or PHONE
+            base_url=base, locale=locale or default_locale, viewport=viewport or PHONE
         )
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         return context.new_page()
 
-    yield open_page
-    for context in contexts:
-        context.close()
+    try:
+        yield open_page
+    finally:
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture
+def new_page(browser: Browser, demo: Portal, browser_locale: str) -> Iterator[NewPage]:
+    """Opens a page in a fresh browser context (its own cookies): a phone by default."""
+    with page_opener(browser, demo.base, browser_locale) as open_page:
+        yield open_page
+
+
+@pytest.fixture
+def pg_new_page(browser: Browser, pg_demo: Portal, browser_locale: str) -> Iterator[NewPage]:
+    """``new_page`` for the demo served from PostgreSQL (``pg_demo``)."""
+    with page_opener(browser, pg_demo.base, browser_locale) as open_page:
+        yield open_page
 
 
 @pytest.fixture
