@@ -39,6 +39,7 @@ def test_the_queue_shows_pending_photos_oldest_first(office: Office) -> None:
         photos.submit_photo(session, office.clock, person, photo_bytes(), actor="test")
         session.commit()
     client = office.sign_in("dziekanat.pd")
+    client.headers["Accept-Language"] = "en"
     page = client.get(QUEUE)
     assert page.status_code == 200
     assert page.text.index("Kowalski") < page.text.index("Nowak")  # the older one first
@@ -50,6 +51,7 @@ def test_the_queue_shows_pending_photos_oldest_first(office: Office) -> None:
 def test_approve_and_back_to_the_queue(office: Office) -> None:
     photo_id = pending_photo(office)
     client = office.sign_in("dziekanat.pd")
+    client.headers["Accept-Language"] = "en"
     csrf = office.csrf(client, QUEUE)
     done = client.post(f"{QUEUE}/{photo_id}/approve", data={"csrf_token": csrf})
     assert done.status_code == 303 and done.headers["location"] == f"{QUEUE}?done=approved"
@@ -72,6 +74,7 @@ def test_approve_and_back_to_the_queue(office: Office) -> None:
 def test_reject_needs_a_reason_the_student_then_sees(office: Office) -> None:
     photo_id = pending_photo(office)
     client = office.sign_in("dziekanat.pd")
+    client.headers["Accept-Language"] = "en"
     csrf = office.csrf(client, QUEUE)
     missing = client.post(f"{QUEUE}/{photo_id}/reject", data={"csrf_token": csrf, "reason": " "})
     assert missing.status_code == 422
@@ -97,6 +100,7 @@ def test_reject_needs_a_reason_the_student_then_sees(office: Office) -> None:
 
 def test_polish_queue(office: Office) -> None:
     client = office.sign_in("dziekanat.pd")
+    client.headers["Accept-Language"] = "en"
     page = client.get(f"{QUEUE}?lang=pl")
     assert "Zdjęcia" in page.text
 

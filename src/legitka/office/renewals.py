@@ -30,7 +30,6 @@ from legitka.domain.text import N_
 from legitka.i18n import translate
 from legitka.office import layout, nav
 from legitka.office.deps import Scope, ScopeDep, checked_form, not_found
-from legitka.registry.db import transaction
 from legitka.registry.models import RenewalItemOutcome, RenewalJob, RenewalJobStatus
 from legitka.registry.services import renewals as service
 from legitka.web.deps import LocaleDep, RuntimeDep, SessionDep
@@ -110,12 +109,14 @@ def _start_page(
     context: dict[str, Any] = {
         "semesters": [{"code": s.code, "valid_until": s.validity_end}
                       for s in renewal_choices(today)],
-        "values": values or {"semester": renewal_choices(today)[0].code},
+        "values": values
+        or {"semester": renewal_choices(today)[0].code, "first_hologram": "", "last_hologram": ""},
         "hologram_code": scope.university.hologram_code,
         "jobs": _jobs(session, scope, locale),
         "error": localized_message(error, locale) if error else None,
         "error_field": error.field if error else None,
         "running": service.running_job(session, scope.university) is not None,
+        "plan": None,
     }  # fmt: skip
     if plan is not None:
         numbers = holograms or []
@@ -248,7 +249,7 @@ def renewal_job(
 
 @router.get("/office/u/{slug}/renewals/{job_id}/progress")
 async def renewal_progress(
-    job_id: int, request: Request, scope: ScopeDep, runtime: RuntimeDep, locale: LocaleDep
+    job_id: int, request: Request, scope: ScopeDep, session: SessionDep, locale: LocaleDep
 ) -> Response:
     """The job's progress as JSON; with ``wait=1`` the answer waits (up to 20 s) until it
     differs from ``seen`` (the number done the page shows) or the job ends."""
@@ -259,8 +260,8 @@ async def renewal_progress(
         seen = -1
 
     def read() -> dict[str, Any]:
-        with transaction(runtime.sessions) as session:
-            return progress_json(_job(session, scope, job_id), locale)
+        session.rollback()  # a fresh look at the job at every reading
+        return progress_json(_job(session, scope, job_id), locale)
 
     loop = asyncio.get_running_loop()
     deadline = loop.time() + WAIT_SECONDS
