@@ -1,18 +1,20 @@
 """The whole story of the university help pages, in a real browser, from start to finish.
 
 Test 1 runs on PostgreSQL (``pg_demo``: the demo made in the database, served on loopback), with
-three browser contexts, as three people would hold them: the student's portal, the student's
-phone (the web wallet) and the inspector's verifier page. The dean's office has no console yet:
-what it does (importing the bank statement, issuing and renewing the plastic card) goes through
-the register's services, as a console would call them. Test 2 is a student who loses active
-status while the mobile ID is on the phone (SQLite demo).
+four browser contexts, as four people would hold them: the student's portal, the dean's office's
+console, the student's phone (the web wallet) and the inspector's verifier page. The bank
+statement is imported through the register's service (``legitka payments import`` does the same):
+the console has no page for it yet. Test 2 is a student who loses active status while the mobile
+ID is on the phone (SQLite demo); the office records that through the register's service.
 
 Background work is done with ``demo.work()``; the test waits for what the pages show.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 
 import pytest
@@ -21,7 +23,6 @@ from playwright.sync_api import Page, expect
 from legitka.clock import local_today
 from legitka.demo.generate import next_hologram_serial
 from legitka.domain.eligibility import CHECK_MESSAGES
-from legitka.domain.els import ElsCardStatus
 from legitka.domain.fees import ChargeKind, ChargeStatus
 from legitka.domain.orders import STATUS_LABELS, OrderStatus
 from legitka.domain.semesters import semester_at
@@ -29,8 +30,8 @@ from legitka.domain.studies import StudyStatus
 from legitka.portal.mobile_id_pages import DONE_MESSAGES
 from legitka.portal.register_api import CHARGE_KIND_LABELS, CHARGE_STATUS_LABELS, amount
 from legitka.registry.db import transaction
-from legitka.registry.models import ElsCard, Person
-from legitka.registry.services import els, people, statements
+from legitka.registry.models import Person
+from legitka.registry.services import people, statements
 from legitka.registry.services.students import find_study
 from legitka.registry.services.universities import get_university
 from legitka.verifier.presets import PRESET_LABELS
@@ -67,6 +68,26 @@ def go_to(student: Page, label: str, path: str) -> None:
     """Follow a link of the portal's navigation and wait for its page."""
     open_section(student, "en", label)
     expect(student).to_have_url(re.compile(rf"/u/pd/student/{path}$"))
+
+
+def office_sign_in(office: Page) -> None:
+    """The dean's office signs in to its console (demo account), from the sign-in page it was
+    sent to."""
+    form = office.locator("form[action='/office/login']")
+    form.locator("input[name=login]").fill("dziekanat.pd")
+    form.locator("input[name=password]").fill("demo-dziekanat-1")
+    form.locator("button[type=submit]").click()
+    office.wait_for_url(re.compile(r"/office/u/pd/"))
+
+
+def renew_in_console(office: Page, demo: Portal, semester: str) -> None:
+    """Stick the next hologram of the office's roll on the card, for ``semester``."""
+    with demo.runtime.sessions() as session:
+        hologram = f"123{next_hologram_serial(session, '123'):05d}"
+    office.get_by_label("Semester").select_option(semester)
+    office.get_by_label("Hologram number").fill(hologram)
+    office.get_by_role("button", name="Renew the card").click()
+    office.wait_for_url(re.compile(r"done=renewed$"))
 
 
 def keep_up(demo: Portal, phone: Page) -> None:
@@ -206,27 +227,48 @@ def test_from_the_oath_to_the_cancelled_mobile_id(pg_demo: Portal, pg_new_page: 
     expect(student.get_by_text("You have no fees to pay.")).to_be_visible()
     assert [met for met, _ in checklist(student)] == [True, True]  # R2: the card may be issued
 
-    # 3. The office issues the card (his photo is approved already) and renews it for this
+    # 3. The dean's office, in its console, sees both conditions met, records the application,
+    # sends the print order, records the printed card, hands it over and renews it for this
     # winter semester: valid until 31 March.
-    with transaction(demo.runtime.sessions) as session:
-        study = find_study(session, "pd", "100005")
-        card = els.apply_for_card(session, demo.clock, study, actor=OFFICE)
-        els.set_status(session, demo.clock, card, ElsCardStatus.PRINTING, actor=OFFICE)
-        els.set_status(session, demo.clock, card, ElsCardStatus.READY_TO_COLLECT, actor=OFFICE)
-        els.hand_over(
-            session, demo.clock, card, chip_serial="04a1b2c3d4e5f6", issued_on=day, actor=OFFICE
+    office = new_page(viewport={"width": 1280, "height": 800})
+    office.goto("/office/login")
+    office_sign_in(office)
+    office.get_by_label("Name, album number or PESEL").fill("100005")
+    office.get_by_role("button", name="Search").click()
+    office.get_by_role("link", name="Wójcik Jakub").click()
+    expect(office.get_by_role("heading", level=1)).to_have_text("Jakub Wójcik")
+    card_page = office.url.replace("/students/", "/cards/")
+    office.goto(card_page)
+    expect(office.locator(".checklist li.ok")).to_have_count(2)  # R2: the oath, the fee
+    expect(office.locator(".checklist li.todo")).to_have_count(0)
+    office.get_by_role("button", name="Record the application for a card").click()
+    office.wait_for_url(re.compile(r"done=applied$"))
+
+    office.goto("/office/u/pd/cards")
+    with office.expect_download() as download:
+        office.get_by_role("button", name="Export the print orders (CSV)").click()
+    printed = {
+        row["album_number"]: row
+        for row in csv.DictReader(
+            io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))
         )
-        winter = semester_at(day)
-        renewal = els.renew(
-            session, demo.clock, card, winter,
-            hologram_number=f"123{next_hologram_serial(session, '123'):05d}", actor=OFFICE,
-        )  # fmt: skip
-        assert renewal.valid_until == WINTER_END
-        card_id = card.id
+    }
+    assert printed["100005"]["valid_until"] == WINTER_END.isoformat()
+    office.goto(card_page)
+    office.get_by_label("Card number").fill(printed["100005"]["card_number"])
+    office.get_by_label("Edition letter").fill(printed["100005"]["edition"])
+    office.get_by_label("Chip serial (hexadecimal)").fill("04A1B2C3D4E5F6")
+    office.get_by_role("button", name="Record the printed card").click()
+    office.wait_for_url(re.compile(r"done=printed$"))
+    office.get_by_role("button", name="Hand the card over to the student").click()
+    office.wait_for_url(re.compile(r"done=handed-over$"))
+    winter = semester_at(day)
+    renew_in_console(office, demo, winter.code)
+
     student.reload()
-    expect(student.locator("section[aria-labelledby=card-heading] .facts")).to_contain_text(
-        "Active"
-    )
+    card_facts = student.locator("section[aria-labelledby=card-heading] .facts")
+    expect(card_facts).to_contain_text("Active")
+    expect(card_facts).to_contain_text(local_date(WINTER_END, "en"))
 
     # 4. He orders the mLegitymacja and sees the QR code and the activation code.
     go_to(student, "mLegitymacja", "mlegitymacja")
@@ -277,15 +319,11 @@ def test_from_the_oath_to_the_cancelled_mobile_id(pg_demo: Portal, pg_new_page: 
     months = dt.timedelta(days=90)  # 20 February 2027: the summer semester
     demo.clock.advance(months)
     demo.work()  # the worker re-signs the status lists as they come due
-    with transaction(demo.runtime.sessions) as session:
-        card = session.get_one(ElsCard, card_id)
-        summer = semester_at(local_today(demo.clock))
-        assert summer == winter.next()
-        renewal = els.renew(
-            session, demo.clock, card, summer,
-            hologram_number=f"123{next_hologram_serial(session, '123'):05d}", actor=OFFICE,
-        )  # fmt: skip
-        assert renewal.valid_until == SUMMER_END
+    summer = semester_at(local_today(demo.clock))
+    assert summer == winter.next()
+    office.goto(card_page)
+    office_sign_in(office)  # months later the console asks again, and returns to the card
+    renew_in_console(office, demo, summer.code)
 
     student.goto("/u/pd/student/mlegitymacja")
     submit_sign_in(student, "jakub.wojcik")  # months later the portal asks again
