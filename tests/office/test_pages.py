@@ -93,7 +93,7 @@ def test_audit_log_filters_and_csv(office: Office) -> None:
     client = office.sign_in("dziekanat.pd")
     everything = client.get("/office/u/pd/audit")
     assert everything.status_code == 200
-    photos = client.get("/office/u/pd/audit", params={"action": "photo.approved"})
+    photos = client.get("/office/u/pd/audit", params={"action": "photo.approved", "lang": "en"})
     with office.runtime.sessions() as session:
         pd_approved = session.scalars(
             select(AuditEvent).where(
@@ -118,7 +118,7 @@ def test_audit_log_filters_and_csv(office: Office) -> None:
     )
     actions = [row[2] for row in csv.reader(io.StringIO(mine.text.lstrip("\ufeff")))][1:]
     assert "staff.session_started" in actions
-    nothing = client.get("/office/u/pd/audit", params={"from": "2030-01-01"})
+    nothing = client.get("/office/u/pd/audit", params={"from": "2030-01-01", "lang": "en"})
     assert "0 events." in nothing.text
     # by student: only that student's subjects
     study = office.study_id("pd", "100004")
