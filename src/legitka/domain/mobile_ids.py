@@ -8,11 +8,13 @@ or revoked by the university. Each state maps to a Token Status List value that 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from enum import IntEnum, StrEnum
 
-from legitka.domain.eligibility import Policy, StudentFacts
+from legitka.domain.eligibility import Policy, StudentFacts, evaluate
 from legitka.domain.els import ElsCardStatus
+from legitka.domain.identity import PersonalData
 from legitka.domain.orders import OrderReason
 from legitka.domain.studies import ELIGIBLE_LEVELS, StudyStatus, has_student_rights
 
@@ -93,3 +95,126 @@ def follow(current: MobileIdStatus, target: Standing) -> MobileIdStatus | None:
     if current in ENDED or current is target.status:
         return None
     return target.status
+
+
+@dataclass(frozen=True)
+class Held:
+    """An mLegitymacja that still counts (active or suspended), as the rules see it."""
+
+    id: int
+    status: MobileIdStatus
+    card_at_issue: str | None  # the plastic card's number with edition, ELS-linked policy
+    data_fingerprint: str  # of the personal data it carries
+
+
+@dataclass(frozen=True)
+class RegisterState:
+    """What the rules read of one student's register entry: the facts and the fingerprint of the
+    personal data printed on the ID."""
+
+    facts: StudentFacts
+    data_fingerprint: str
+
+
+@dataclass(frozen=True)
+class OpenOrder:
+    """The student's open order (pending, processing or ready), as the rules see it."""
+
+    card_number: str | None  # the card it was placed with, ELS-linked policy
+
+
+@dataclass(frozen=True)
+class Move:
+    mobile_id: int
+    status: MobileIdStatus
+    reason: OrderReason | None
+
+
+@dataclass(frozen=True)
+class Effect:
+    """What a change of the register does to the student's mLegitymacja (R15, R20, R22).
+
+    ``moves``: the mLegitymacja that change status; ``order_ended``: the reason the open order
+    is invalidated, if it is; ``new_offer``: under the PESEL policy, changed personal data
+    prepare a new mLegitymacja with the new data, offered to the student.
+    """
+
+    moves: tuple[Move, ...] = ()
+    order_ended: OrderReason | None = None
+    new_offer: bool = False
+
+    def count(self, status: MobileIdStatus) -> int:
+        return sum(1 for move in self.moves if move.status is status)
+
+    @property
+    def nothing(self) -> bool:
+        return not self.moves and self.order_ended is None and not self.new_offer
+
+
+def effect(
+    before: RegisterState,
+    after: RegisterState,
+    held: Sequence[Held],
+    *,
+    open_order: OpenOrder | None,
+    today: dt.date,
+) -> Effect:
+    """The one rule for what a change from ``before`` to ``after`` does to the mLegitymacja
+    ``held`` and to the ``open_order``. The issuer's reconcile applies it after every change of
+    the register; the console shows it before a change is saved. With ``before == after`` it
+    brings the mLegitymacja in line with the register as it is.
+    """
+    moves = []
+    staying_active = []
+    for mobile_id in held:
+        target = standing(
+            after.facts,
+            card_at_issue=mobile_id.card_at_issue,
+            data_unchanged=mobile_id.data_fingerprint == after.data_fingerprint,
+            today=today,
+        )
+        new = follow(mobile_id.status, target)
+        if new is not None:
+            moves.append(Move(mobile_id.id, new, target.reason))
+        if (new or mobile_id.status) is MobileIdStatus.ACTIVE:
+            staying_active.append(mobile_id)
+    eligible = evaluate(after.facts, today).eligible
+    order_ended = None
+    if open_order is not None and not eligible:
+        card = after.facts.card
+        target = standing(
+            after.facts,
+            card_at_issue=open_order.card_number or (card.number if card else None),
+            data_unchanged=True,
+            today=today,
+        )
+        order_ended = target.reason or OrderReason.NOT_ELIGIBLE
+    new_offer = (
+        after.facts.policy is Policy.PESEL
+        and before.data_fingerprint != after.data_fingerprint
+        and open_order is None
+        and eligible
+        and any(m.data_fingerprint != after.data_fingerprint for m in staying_active)
+    )
+    return Effect(tuple(moves), order_ended, new_offer)
+
+
+def with_status(state: RegisterState, status: StudyStatus, since: dt.date) -> RegisterState:
+    """``state`` after the study's status became ``status`` on ``since`` (as the register
+    records it: a graduation dates the graduation)."""
+    graduated_on = since if status is StudyStatus.GRADUATED else state.facts.graduated_on
+    facts = replace(state.facts, status=status, graduated_on=graduated_on)
+    return RegisterState(facts, state.data_fingerprint)
+
+
+def with_personal_data(
+    state: RegisterState, data: PersonalData, *, card_fingerprint: str | None
+) -> RegisterState:
+    """``state`` after the personal data became ``data``; ``card_fingerprint`` is the newest
+    plastic card's (the data printed on it), if there is one."""
+    fingerprint = data.fingerprint()
+    card = state.facts.card
+    if card is not None:
+        card = replace(card, data_unchanged=card_fingerprint == fingerprint)
+    facts = replace(state.facts, has_pesel=bool(data.pesel), card=card)
+    return RegisterState(facts, fingerprint)

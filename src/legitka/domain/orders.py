@@ -84,6 +84,7 @@ class OrderReason(StrEnum):
     CARD_INVALID = "card_invalid"
     DATA_CHANGED = "data_changed"
     REVOKED_BY_OFFICE = "revoked_by_office"
+    LOST_PHONE = "lost_phone"
     WALLET_FAILED = "wallet_failed"
     PROCESSING_FAILED = "processing_failed"
 
@@ -123,6 +124,10 @@ REASON_MESSAGES: dict[OrderReason, str] = {
     ),
     OrderReason.REVOKED_BY_OFFICE: N_(
         "The dean's office revoked this mLegitymacja (for example after a lost phone)."
+    ),
+    OrderReason.LOST_PHONE: N_(
+        "The dean's office revoked this mLegitymacja because the phone it was on was reported "
+        "lost: order a new one and activate it on your new phone."
     ),
     OrderReason.WALLET_FAILED: N_(
         "The wallet could not store the mLegitymacja: order a new one and activate it again."

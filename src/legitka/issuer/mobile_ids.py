@@ -14,12 +14,23 @@ from sqlalchemy.orm import Session
 from legitka import notifications
 from legitka.clock import Clock, local_today
 from legitka.domain.errors import Conflict
-from legitka.domain.mobile_ids import ENDED, MobileIdStatus, Standing, follow, standing
+from legitka.domain.mobile_ids import (
+    ENDED,
+    Effect,
+    Held,
+    MobileIdStatus,
+    OpenOrder,
+    RegisterState,
+    Standing,
+    effect,
+    standing,
+)
 from legitka.domain.orders import OPEN, OrderReason, OrderStatus
 from legitka.domain.text import N_
 from legitka.issuer import orders, status_lists
 from legitka.registry import audit
 from legitka.registry.models import MobileId, Order, Person, Study
+from legitka.registry.services.snapshots import register_state
 from legitka.registry.services.students import eligibility, facts_of
 
 # What an ended mLegitymacja does to its order.
@@ -101,12 +112,15 @@ def cancel(session: Session, clock: Clock, order: Order, *, actor: str) -> None:
     )  # fmt: skip
 
 
-def revoke(session: Session, clock: Clock, mobile_id: MobileId, *, actor: str) -> bool:
-    """The dean's office revokes an mLegitymacja, e.g. after a lost phone."""
+def revoke(
+    session: Session, clock: Clock, mobile_id: MobileId, *, actor: str,
+    reason: OrderReason = OrderReason.REVOKED_BY_OFFICE,
+) -> bool:  # fmt: skip
+    """The dean's office revokes an mLegitymacja, e.g. after a lost phone
+    (``reason=OrderReason.LOST_PHONE``)."""
     return set_status(
-        session, clock, mobile_id, MobileIdStatus.REVOKED,
-        reason=OrderReason.REVOKED_BY_OFFICE, actor=actor,
-    )  # fmt: skip
+        session, clock, mobile_id, MobileIdStatus.REVOKED, reason=reason, actor=actor
+    )
 
 
 def replace_older(session: Session, clock: Clock, study: Study, *, keep: int, actor: str) -> None:
@@ -172,30 +186,55 @@ def standing_of(session: Session, clock: Clock, mobile_id: MobileId) -> Standing
     )
 
 
-def reconcile(session: Session, clock: Clock, study: Study, *, actor: str) -> list[MobileId]:
+def held_of(mobile_id: MobileId) -> Held:
+    return Held(
+        mobile_id.id, mobile_id.status, mobile_id.card_number, mobile_id.data_fingerprint
+    )
+
+
+def open_order_of(session: Session, study: Study) -> OpenOrder | None:
+    order = orders.open_order(session, study)
+    return OpenOrder(order.card_number) if order is not None else None
+
+
+def effect_of(
+    session: Session, clock: Clock, study: Study, after: RegisterState,
+    before: RegisterState | None = None,
+) -> Effect:  # fmt: skip
+    """What moving the study's register entry to ``after`` does to its mLegitymacja; the same
+    rule :func:`reconcile` applies. ``before`` is the entry as it is (read when not given)."""
+    return effect(
+        before or register_state(session, study), after,
+        [held_of(m) for m in live_of(session, study)],
+        open_order=open_order_of(session, study), today=local_today(clock),
+    )  # fmt: skip
+
+
+def reconcile(
+    session: Session, clock: Clock, study: Study, *, actor: str,
+    before: RegisterState | None = None,
+) -> list[MobileId]:  # fmt: skip
     """Bring the study's mLegitymacja and open orders in line with the register (R22).
 
-    Called after every change of the student's status, card or personal data: loss of student
-    rights revokes, suspension suspends and reinstatement restores; under the ELS-linked policy a
-    card that is no longer active or changed personal data revokes. Returns the changed ones.
+    Called after every change of the student's status, card or personal data, with ``before``
+    the register entry before the change when the caller has it: loss of student rights revokes,
+    suspension suspends and reinstatement restores; under the ELS-linked policy a card that is no
+    longer active or changed personal data revokes; under the PESEL policy changed personal data
+    place an order for a new mLegitymacja with the new data (the worker prepares its offer and
+    the student is told). Returns the mLegitymacja that changed.
     """
+    after = register_state(session, study)
+    result = effect_of(session, clock, study, after, before or after)
     changed = []
-    for mobile_id in live_of(session, study):
-        target = standing_of(session, clock, mobile_id)
-        new = follow(mobile_id.status, target)
-        if new is not None and set_status(
-            session, clock, mobile_id, new, reason=target.reason, actor=actor
-        ):
+    for move in result.moves:
+        mobile_id = session.get_one(MobileId, move.mobile_id)
+        if set_status(session, clock, mobile_id, move.status, reason=move.reason, actor=actor):
             changed.append(mobile_id)
     order = orders.open_order(session, study)
-    if order is not None and not eligibility(session, study, clock).eligible:
-        facts = facts_of(session, study)
-        target = standing(
-            facts, card_at_issue=order.card_number or (facts.card.number if facts.card else None),
-            data_unchanged=True, today=local_today(clock),
-        )  # fmt: skip
+    if order is not None and result.order_ended is not None:
         orders.move(
-            session, clock, order, OrderStatus.INVALIDATED, actor=actor,
-            reason=target.reason or OrderReason.NOT_ELIGIBLE,
-        )  # fmt: skip
+            session, clock, order, OrderStatus.INVALIDATED, actor=actor, reason=result.order_ended
+        )
+    if result.new_offer:
+        orders.place(session, clock, study, channel="register", actor=actor)
     return changed

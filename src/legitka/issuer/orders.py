@@ -27,7 +27,9 @@ from legitka.registry import audit
 from legitka.registry.models import Offer, OfferStatus, Order, Study, University
 from legitka.registry.services.students import eligibility
 
-CHANNELS = frozenset({"portal", "mobile", "cli", "office"})
+# "register": placed by the register itself, after a change of personal data under the PESEL
+# policy (a new mLegitymacja with the new data).
+CHANNELS = frozenset({"portal", "mobile", "cli", "office", "register"})
 
 
 def place(

@@ -6,7 +6,8 @@ decides whether the change is worth an e-mail. A student without an e-mail addre
 told: a hook never fails its caller for that.
 
 - An order that is *ready* tells that the QR code and activation code wait in the portal (never
-  the codes themselves: the e-mail is not their channel).
+  the codes themselves: the e-mail is not their channel); an order the register placed after a
+  change of personal data (PESEL policy) tells that too.
 - An order that ends in *error* tells why.
 - An order *invalidated* by the university before it was activated tells why; once activated,
   its mLegitymacja's revocation tells the student instead (one e-mail, not two).
@@ -42,6 +43,8 @@ def order_moved(
         params: dict[str, object] = {
             "expires_at": order.offer.expires_at,
             "valid_until": order.valid_until,
+            # placed by the register: the student's personal data changed (PESEL policy)
+            "data_changed": order.channel == "register",
         }
     elif order.status is OrderStatus.ERROR:
         kind, key, params = Kind.ORDER_FAILED, f"order:{order.id}:error", {"reason": order.reason}

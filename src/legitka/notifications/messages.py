@@ -59,6 +59,11 @@ ORDER_READY = N_(
     "Your mLegitymacja order is ready. The QR code and the activation code are waiting for you "
     "in the student portal; they are valid until {expires_at}."
 )
+ORDER_READY_DATA_CHANGED = N_(
+    "Your personal data changed in the university's register, so the university prepared a new "
+    "mLegitymacja with the new data. Activate it on your phone: it replaces the one you have. "
+    "You do not need a new plastic card or a visit to the dean's office."
+)
 ORDER_READY_VALIDITY = N_("The mLegitymacja will be valid until {valid_until}.")
 ORDER_READY_HOW = N_(
     "Sign in to the student portal, scan the QR code with the wallet on your phone and enter the "
@@ -151,6 +156,8 @@ Compose = Callable[[Writer, Params], tuple[str, list[str]]]
 
 def _order_ready(w: Writer, p: Params) -> tuple[str, list[str]]:
     paragraphs = [w(ORDER_READY, expires_at=w.moment(p["expires_at"]))]
+    if p.get("data_changed"):
+        paragraphs.insert(0, w(ORDER_READY_DATA_CHANGED))
     if p.get("valid_until") is not None:
         paragraphs.append(w(ORDER_READY_VALIDITY, valid_until=w.date(p["valid_until"])))
     paragraphs.append(w(ORDER_READY_HOW))

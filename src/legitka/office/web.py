@@ -14,7 +14,19 @@ from types import ModuleType
 
 from fastapi import FastAPI
 
-from legitka.office import audit_log, cards, deps, pages, photos, renewals, reports, students
+from legitka.office import (
+    audit_log,
+    cards,
+    changes,
+    deps,
+    pages,
+    payments,
+    photos,
+    renewals,
+    reports,
+    student_payments,
+    students,
+)
 
 # Page modules, each with a ``router``; the order is the order of their routes.
 PAGES: tuple[ModuleType, ...] = (
@@ -25,6 +37,9 @@ PAGES: tuple[ModuleType, ...] = (
     renewals,
     audit_log,
     reports,
+    payments,
+    student_payments,
+    changes,
 )
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from legitka.domain.fees import ChargeKind, ChargeStatus, PaymentSource
@@ -96,3 +96,41 @@ class PaymentAllocation(Base):
     amount_grosze: Mapped[int] = mapped_column(Integer)
 
     payment: Mapped[Payment] = relationship(back_populates="allocations")
+
+
+class Refund(Base):
+    """Money the university returns to a student: a payment's credit (an over-payment), or what
+    was paid on a charge that is cancelled."""
+
+    __tablename__ = "refunds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    university_id: Mapped[int] = mapped_column(ForeignKey("universities.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
+    charge_id: Mapped[int | None] = mapped_column(ForeignKey("charges.id"))
+    amount_grosze: Mapped[int] = mapped_column(Integer)
+    refunded_on: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    created_by: Mapped[str] = mapped_column(String(80))
+
+
+class StatementUpload(Base):
+    """A statement file uploaded in the console, kept between its preview and its import.
+
+    Found by the SHA-256 of a random token the preview page carries (never the token itself),
+    for the same staff member and university only, until ``expires_at``; deleted once imported.
+    """
+
+    __tablename__ = "statement_uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    university_id: Mapped[int] = mapped_column(ForeignKey("universities.id"), index=True)
+    staff_login: Mapped[str] = mapped_column(String(80))
+    filename: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), index=True)

@@ -13,8 +13,10 @@ from sqlalchemy.orm import Session
 
 from legitka.clock import Clock
 from legitka.domain import fees as rules
-from legitka.domain.errors import InvalidInput
+from legitka.domain.errors import Conflict, InvalidInput
 from legitka.domain.fees import ChargeKind, ChargeStatus, PaymentSource
+from legitka.domain.money import format_pln
+from legitka.domain.text import N_
 from legitka.registry import audit
 from legitka.registry.models import (
     Charge,
@@ -25,6 +27,7 @@ from legitka.registry.models import (
     StatementImport,
     University,
 )
+from legitka.registry.models.fees import Refund
 
 
 def add_charge(
@@ -304,8 +307,13 @@ def record_manual_payment(
     booked_on: dt.date,
     note: str | None,
     actor: str,
-) -> Payment:
-    """A payment entered by the dean's office (cash, a transfer to the wrong account…)."""
+    key: str | None = None,
+) -> Payment | None:
+    """A payment entered by the dean's office (cash, a transfer to the wrong account…).
+
+    ``key`` (random, from the form that was shown) makes a form sent twice one payment: the
+    second time nothing is recorded and ``None`` is returned.
+    """
     university = session.get(University, person.university_id)
     assert university is not None
     payment = record_payment(
@@ -316,11 +324,10 @@ def record_manual_payment(
         amount_grosze=amount_grosze,
         booked_on=booked_on,
         source=PaymentSource.MANUAL,
-        key=f"manual-{secrets.token_hex(16)}",
+        key=f"manual-{key or secrets.token_hex(16)}",
         title=note,
         actor=actor,
     )
-    assert payment is not None
     return payment
 
 
@@ -336,3 +343,101 @@ def els_fee_charge(session: Session, person: Person) -> Charge | None:
         .order_by(Charge.id.desc())
         .limit(1)
     )
+
+
+def credit_of(session: Session, person: Person) -> int:
+    """What the student paid and no charge took (over-payments), in grosze."""
+    return sum(
+        session.scalars(
+            select(Payment.unallocated_grosze).where(
+                Payment.person_id == person.id, Payment.unallocated_grosze > 0
+            )
+        )
+    )
+
+
+def refund_credit(
+    session: Session,
+    clock: Clock,
+    payment: Payment,
+    *,
+    amount_grosze: int,
+    refunded_on: dt.date,
+    note: str | None,
+    actor: str,
+) -> Refund:
+    """Return (part of) a payment's credit, the over-payment no charge took, to the student."""
+    if amount_grosze <= 0:
+        raise InvalidInput("invalid_amount", "A refund must be more than 0 zł.", field="amount")
+    if payment.person_id is None or amount_grosze > payment.unallocated_grosze:
+        raise Conflict(
+            "refund_exceeds_credit",
+            N_("Only {credit} of this payment is unused credit: refund at most that."),
+            field="amount",
+            credit=format_pln(payment.unallocated_grosze),
+        )
+    payment.unallocated_grosze -= amount_grosze
+    if payment.unallocated_grosze == 0 and not payment.allocations:
+        payment.status = PaymentStatus.REFUNDED  # all of it went back
+    return _refund(
+        session, clock, payment.person_id, amount_grosze, refunded_on, note, actor,
+        payment=payment,
+    )  # fmt: skip
+
+
+def cancel_charge(
+    session: Session,
+    clock: Clock,
+    charge: Charge,
+    *,
+    refunded_on: dt.date,
+    note: str | None,
+    actor: str,
+) -> Refund | None:
+    """Cancel a charge (e.g. a duplicate's fee when the university printed wrong data); what was
+    paid on it is refunded (the charge becomes ``refunded``). Returns the refund, if any."""
+    if charge.status is ChargeStatus.REFUNDED or (
+        charge.status is ChargeStatus.CANCELLED and charge.paid_grosze == 0
+    ):
+        raise Conflict(
+            "charge_closed",
+            N_("This fee is already {state}: there is nothing to cancel or refund."),
+            field="charge",
+            state=charge.status.value,
+        )
+    previous = charge.status
+    charge.settled_at = clock.now()
+    if charge.paid_grosze == 0:
+        charge.status = ChargeStatus.CANCELLED
+        audit.record(
+            session, clock, actor=actor, action="charge.cancelled", subject_type="charge",
+            subject_id=charge.id, university_id=charge.university_id,
+            person_id=charge.person_id, previous=previous.value,
+        )  # fmt: skip
+        return None
+    charge.status = ChargeStatus.REFUNDED
+    return _refund(
+        session, clock, charge.person_id, charge.paid_grosze, refunded_on, note, actor,
+        charge=charge,
+    )  # fmt: skip
+
+
+def _refund(
+    session: Session, clock: Clock, person_id: int, amount: int, refunded_on: dt.date,
+    note: str | None, actor: str, *, payment: Payment | None = None, charge: Charge | None = None,
+) -> Refund:  # fmt: skip
+    person = session.get_one(Person, person_id)
+    refund = Refund(
+        university_id=person.university_id, person_id=person.id,
+        payment_id=payment.id if payment else None, charge_id=charge.id if charge else None,
+        amount_grosze=amount, refunded_on=refunded_on, note=(note or "").strip()[:300] or None,
+        created_at=clock.now(), created_by=actor[:80],
+    )  # fmt: skip
+    session.add(refund)
+    session.flush()
+    audit.record(
+        session, clock, actor=actor, action="refund.recorded", subject_type="refund",
+        subject_id=refund.id, university_id=person.university_id, person_id=person.id,
+        payment_id=refund.payment_id, charge_id=refund.charge_id, amount_grosze=amount,
+    )  # fmt: skip
+    return refund

@@ -14,6 +14,7 @@ from legitka.clock import Clock
 from legitka.domain.accounts import individual_account
 from legitka.domain.errors import Conflict, InvalidInput
 from legitka.domain.identity import validate_pesel
+from legitka.domain.mobile_ids import RegisterState
 from legitka.domain.studies import StudyLevel, StudyStatus
 from legitka.registry import audit
 from legitka.registry.models import (
@@ -25,6 +26,7 @@ from legitka.registry.models import (
     StudyStatusChange,
     University,
 )
+from legitka.registry.services.snapshots import register_state
 
 ALBUM = re.compile(r"[0-9A-Za-z/-]{1,20}")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -178,10 +180,9 @@ def enrol_student(
     return study
 
 
-def change_personal_data(
-    session: Session, clock: Clock, person: Person, *, actor: str, **changes: Any
-) -> list[str]:
-    """Change personal data; each changed field is recorded with its time. Returns the fields."""
+def proposed_data(person: Person, **changes: Any) -> dict[str, Any]:
+    """``person``'s personal data with ``changes``, checked (names, e-mail, PESEL); nothing is
+    changed. :func:`change_personal_data` saves the same."""
     unknown = set(changes) - set(PERSONAL_FIELDS)
     if unknown:
         raise InvalidInput(
@@ -198,10 +199,20 @@ def change_personal_data(
         new[key] = value
     if new["pesel"]:
         new["pesel"] = validate_pesel(new["pesel"], birth_date=new["birth_date"])
+    return new
+
+
+def change_personal_data(
+    session: Session, clock: Clock, person: Person, *, actor: str, **changes: Any
+) -> list[str]:
+    """Change personal data; each changed field is recorded with its time. Returns the fields."""
+    new = proposed_data(person, **changes)
     changed = [f for f in PERSONAL_FIELDS if new[f] != getattr(person, f)]
     if not changed:
         return []
     now = clock.now()
+    studies = list(session.scalars(select(Study).where(Study.person_id == person.id)))
+    before = {study.id: register_state(session, study) for study in studies}
     for field in changed:
         old = getattr(person, field)
         session.add(
@@ -227,16 +238,21 @@ def change_personal_data(
         university_id=person.university_id,
         fields=changed,
     )
-    for study in session.scalars(select(Study).where(Study.person_id == person.id)):
-        reconcile_mobile_ids(session, clock, study, actor=actor)
+    session.flush()
+    for study in studies:
+        reconcile_mobile_ids(session, clock, study, actor=actor, before=before[study.id])
     return changed
 
 
-def reconcile_mobile_ids(session: Session, clock: Clock, study: Study, *, actor: str) -> None:
-    """Let the issuer bring the student's mLegitymacja in line with the register (R22)."""
+def reconcile_mobile_ids(
+    session: Session, clock: Clock, study: Study, *, actor: str,
+    before: RegisterState | None = None,
+) -> None:  # fmt: skip
+    """Let the issuer bring the student's mLegitymacja in line with the register (R22);
+    ``before`` is the register entry before the change, when the caller read it."""
     from legitka.issuer.mobile_ids import reconcile  # the issuer builds on the register
 
-    reconcile(session, clock, study, actor=actor)
+    reconcile(session, clock, study, actor=actor, before=before)
 
 
 def change_study_status(
@@ -253,6 +269,7 @@ def change_study_status(
     if status is study.status:
         raise Conflict("status_unchanged", f"The study is already {status.value}.", field="status")
     previous = study.status
+    before = register_state(session, study)
     study.status = status
     study.status_since = since
     if status is StudyStatus.GRADUATED:
@@ -280,7 +297,8 @@ def change_study_status(
         old=previous.value,
         new=status.value,
     )
-    reconcile_mobile_ids(session, clock, study, actor=actor)
+    session.flush()
+    reconcile_mobile_ids(session, clock, study, actor=actor, before=before)
 
 
 _hasher = PasswordHasher()

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload, undefer
 
 from legitka.domain.eligibility import CardFacts, StudentFacts
 from legitka.domain.els import card_valid_until
+from legitka.domain.mobile_ids import RegisterState
 from legitka.registry.models import ElsCard, Person, Photo, Study, University
 from legitka.registry.services.photos import state_of
 
@@ -99,3 +100,10 @@ def snapshots(
 
 def snapshot(session: Session, study: Study, *, with_pictures: bool = False) -> Snapshot:
     return snapshots(session, [study], with_pictures=with_pictures)[study.id]
+
+
+def register_state(session: Session, study: Study) -> RegisterState:
+    """The study's register entry as :func:`legitka.domain.mobile_ids.effect` reads it: the
+    facts and the fingerprint of the personal data printed on the ID."""
+    snap = snapshot(session, study)
+    return RegisterState(snap.facts, snap.person.personal_data.fingerprint())

@@ -2,9 +2,10 @@
 
 Pure functions from the file's bytes to :class:`ParsedStatement`: credits become
 :class:`BankTransaction` (the credited account is the student's individual account); debits,
-reversals and zero amounts are skipped and counted. Any bad record raises a coded
+reversals and zero amounts are skipped and counted. Bad records raise a coded
 :class:`InvalidInput` naming the file, the line and the field, so that nothing is imported from a
-file with a mistake in it. ``docs/payments.md`` documents both formats.
+file with a mistake in it: :class:`StatementErrors` lists every bad record when there are
+several. ``docs/payments.md`` documents both formats.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from legitka.registry.statements.mt940_format import parse_mt940, subfields
 from legitka.registry.statements.records import (
     BankTransaction,
     ParsedStatement,
+    RecordError,
     SkippedRecord,
+    StatementErrors,
     record_error,
 )
 
@@ -24,7 +27,9 @@ __all__ = [
     "MAX_STATEMENT_BYTES",
     "BankTransaction",
     "ParsedStatement",
+    "RecordError",
     "SkippedRecord",
+    "StatementErrors",
     "decode",
     "detect_format",
     "parse_csv",

@@ -15,8 +15,10 @@ from legitka.registry.statements.records import (
     TITLE_LENGTH,
     BankTransaction,
     ParsedStatement,
+    RecordError,
     SkippedRecord,
     clip,
+    raise_collected,
     record_error,
 )
 
@@ -96,6 +98,7 @@ def parse_csv(text: str, filename: str) -> ParsedStatement:
         )
     transactions: list[BankTransaction] = []
     skipped: list[SkippedRecord] = []
+    errors: list[RecordError] = []
     row_start = reader.line_num + start + 1
     while True:
         try:
@@ -103,46 +106,65 @@ def parse_csv(text: str, filename: str) -> ParsedStatement:
         except StopIteration:
             break
         except csv.Error as exc:
-            raise record_error("invalid_csv", filename, row_start, "file", f"{exc}.") from None
+            errors.append(record_error("invalid_csv", filename, row_start, "file", f"{exc}."))
+            break  # the reader cannot go on after this
         line, row_start = row_start, reader.line_num + start + 1
         if not any(cell.strip() for cell in row):
             continue
-        if len(row) != len(header):
-            hint = (
-                f" With '{delimiter}' as the separator, put amounts like \"22,00\" in quotes "
-                "or separate the columns with ';'."
-                if delimiter == ","
-                else ""
-            )
-            raise record_error(
-                "csv_wrong_field_count",
-                filename,
-                line,
-                "file",
-                f"the row has {len(row)} fields but the header has {len(header)}.{hint}",
-            )
-
-        def cell(column: str, row: list[str] = row) -> str:
-            return row[columns[column]].strip() if column in columns else ""
-
-        booked_on = _csv_date(cell("booked_on"), filename, line)
         try:
-            amount = parse_pln(cell("amount"))
-            account = validate_account(cell("account")) if cell("account") else None
-        except InvalidInput as exc:
-            raise record_error(exc.code, filename, line, exc.field or "", exc.message) from None
-        if amount <= 0:
-            skipped.append(SkippedRecord(line, amount, "debit" if amount else "zero"))
-            continue
-        transactions.append(
-            BankTransaction(
-                line=line,
-                booked_on=booked_on,
-                amount_grosze=amount,
-                account=account,
-                reference=clip(cell("reference"), REFERENCE_LENGTH),
-                title=clip(cell("title"), TITLE_LENGTH),
-                counterparty=clip(cell("counterparty"), COUNTERPARTY_LENGTH),
-            )
-        )
+            _read_row(row, header, columns, delimiter, filename, line, transactions, skipped)
+        except RecordError as exc:
+            errors.append(exc)
+    raise_collected(errors)
     return ParsedStatement("csv", tuple(transactions), tuple(skipped))
+
+
+def _read_row(
+    row: list[str],
+    header: list[str],
+    columns: dict[str, int],
+    delimiter: str,
+    filename: str,
+    line: int,
+    transactions: list[BankTransaction],
+    skipped: list[SkippedRecord],
+) -> None:
+    """Read one row into ``transactions`` or ``skipped``; a bad one raises :class:`RecordError`."""
+    if len(row) != len(header):
+        hint = (
+            f" With '{delimiter}' as the separator, put amounts like \"22,00\" in quotes "
+            "or separate the columns with ';'."
+            if delimiter == ","
+            else ""
+        )
+        raise record_error(
+            "csv_wrong_field_count",
+            filename,
+            line,
+            "file",
+            f"the row has {len(row)} fields but the header has {len(header)}.{hint}",
+        )
+
+    def cell(column: str) -> str:
+        return row[columns[column]].strip() if column in columns else ""
+
+    booked_on = _csv_date(cell("booked_on"), filename, line)
+    try:
+        amount = parse_pln(cell("amount"))
+        account = validate_account(cell("account")) if cell("account") else None
+    except InvalidInput as exc:
+        raise record_error(exc.code, filename, line, exc.field or "", exc.message) from None
+    if amount <= 0:
+        skipped.append(SkippedRecord(line, amount, "debit" if amount else "zero"))
+        return
+    transactions.append(
+        BankTransaction(
+            line=line,
+            booked_on=booked_on,
+            amount_grosze=amount,
+            account=account,
+            reference=clip(cell("reference"), REFERENCE_LENGTH),
+            title=clip(cell("title"), TITLE_LENGTH),
+            counterparty=clip(cell("counterparty"), COUNTERPARTY_LENGTH),
+        )
+    )

@@ -19,9 +19,11 @@ from legitka.registry.statements.records import (
     TITLE_LENGTH,
     BankTransaction,
     ParsedStatement,
+    RecordError,
     SkippedRecord,
     clip,
     grosze,
+    raise_collected,
     record_error,
 )
 
@@ -193,10 +195,16 @@ def parse_mt940(text: str, filename: str, *, account_prefix: str | None = None) 
     # the SWIFT envelope's closing "-}" would otherwise end up in the last tag's text
     lines = ["" if re.fullmatch(r"-\}?", line.strip()) else line for line in text.split("\n")]
     statement_lines: list[tuple[int, str]] = []
+    errors: list[RecordError] = []
     for number, text_line in enumerate(lines, 1):
         if text_line.startswith(":61:"):
-            mark = _check_statement_line(text_line[4:], filename, number)
+            try:
+                mark = _check_statement_line(text_line[4:], filename, number)
+            except RecordError as exc:
+                errors.append(exc)
+                continue
             statement_lines.append((number, mark))
+    raise_collected(errors)
     statement = _parse_library("\n".join(lines), filename, lines)
     if len(statement) != len(statement_lines):
         raise InvalidInput(
@@ -212,13 +220,16 @@ def parse_mt940(text: str, filename: str, *, account_prefix: str | None = None) 
         amount = grosze(data["amount"].amount)
         currency = (data.get("currency") or "PLN").upper()
         if currency != "PLN":
-            raise record_error(
-                "unsupported_currency",
-                filename,
-                line,
-                "currency",
-                f"the statement is in {currency}; legitka records payments in PLN only.",
+            errors.append(
+                record_error(
+                    "unsupported_currency",
+                    filename,
+                    line,
+                    "currency",
+                    f"the statement is in {currency}; legitka records payments in PLN only.",
+                )
             )
+            continue
         if mark != "C" or amount == 0:
             reason = "zero" if amount == 0 else "debit" if mark == "D" else "reversal"
             skipped.append(SkippedRecord(line, -amount if mark in ("D", "RC") else amount, reason))
@@ -228,15 +239,21 @@ def parse_mt940(text: str, filename: str, *, account_prefix: str | None = None) 
         _code, fields = subfields(details)
         title = _joined(fields, range(20, 26)) if fields else details
         counterparty = _joined(fields, range(32, 34)) or _joined(fields, range(27, 30))
+        try:
+            account = _credited_account(data, fields, details, filename, line, account_prefix)
+        except RecordError as exc:
+            errors.append(exc)
+            continue
         transactions.append(
             BankTransaction(
                 line=line,
                 booked_on=dt.date(booked_on.year, booked_on.month, booked_on.day),
                 amount_grosze=amount,
-                account=_credited_account(data, fields, details, filename, line, account_prefix),
+                account=account,
                 reference=_reference(data),
                 title=clip(title, TITLE_LENGTH),
                 counterparty=clip(counterparty, COUNTERPARTY_LENGTH),
             )
         )
+    raise_collected(errors)
     return ParsedStatement("mt940", tuple(transactions), tuple(skipped))

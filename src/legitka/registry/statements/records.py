@@ -43,9 +43,37 @@ class ParsedStatement:
     skipped: tuple[SkippedRecord, ...]
 
 
-def record_error(code: str, filename: str, line: int, field: str, why: str) -> InvalidInput:
+class RecordError(InvalidInput):
+    """One bad record: ``line`` and ``why`` kept apart for lists of errors (the console's)."""
+
+    def __init__(self, code: str, filename: str, line: int, field: str, why: str) -> None:
+        super().__init__(code, f"{filename}, line {line}: {why} {NOTHING_IMPORTED}", field=field)
+        self.line = line
+        self.why = why
+
+
+class StatementErrors(InvalidInput):
+    """Every bad record of a statement, in the order of their lines.
+
+    Its code, field and message are the first error's (what the command line prints); ``errors``
+    lists them all, so that the dean's office corrects the file in one go.
+    """
+
+    def __init__(self, errors: list[RecordError]) -> None:
+        first = errors[0]
+        super().__init__(first.code, first.message, field=first.field)
+        self.errors = tuple(sorted(errors, key=lambda e: e.line))
+
+
+def record_error(code: str, filename: str, line: int, field: str, why: str) -> RecordError:
     """The error for one bad record: file, line, field, why and what to do."""
-    return InvalidInput(code, f"{filename}, line {line}: {why} {NOTHING_IMPORTED}", field=field)
+    return RecordError(code, filename, line, field, why)
+
+
+def raise_collected(errors: list[RecordError]) -> None:
+    """Raise :class:`StatementErrors` when any record was bad."""
+    if errors:
+        raise StatementErrors(errors)
 
 
 def clip(value: str | None, length: int) -> str | None:
