@@ -8,13 +8,20 @@ import pytest
 
 from legitka.domain.eligibility import CardFacts, PhotoStatus, Policy, StudentFacts
 from legitka.domain.els import ElsCardStatus
+from legitka.domain.identity import PersonalData
 from legitka.domain.mobile_ids import (
     ENDED,
+    Held,
     ListValue,
     MobileIdStatus,
+    OpenOrder,
+    RegisterState,
+    effect,
     follow,
     list_value,
     standing,
+    with_personal_data,
+    with_status,
 )
 from legitka.domain.orders import OrderReason
 from legitka.domain.studies import StudyLevel, StudyStatus
@@ -104,3 +111,66 @@ def test_status_list_values() -> None:
     assert list_value(MobileIdStatus.ACTIVE) is ListValue.VALID
     assert list_value(MobileIdStatus.SUSPENDED) is ListValue.SUSPENDED
     assert {list_value(s) for s in ENDED} == {ListValue.INVALID}
+
+
+# --- effect: the one rule for the console's preview and the issuer's reconcile ---
+
+OLD = PersonalData("Anna", "Nowak", dt.date(2004, 5, 1), "04250112342")
+NEW = PersonalData("Anna", "Nowak-Kowalska", dt.date(2004, 5, 1), "04250112342")
+
+
+def state(policy: Policy, **changes: object) -> RegisterState:
+    return RegisterState(facts(policy, **changes), OLD.fingerprint())
+
+
+def held(status: MobileIdStatus = MobileIdStatus.ACTIVE) -> Held:
+    return Held(7, status, "12345A", OLD.fingerprint())
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (StudyStatus.SUSPENDED, (MobileIdStatus.SUSPENDED, OrderReason.SUSPENDED)),
+        (StudyStatus.ON_LEAVE, (MobileIdStatus.SUSPENDED, OrderReason.SUSPENDED)),
+        (StudyStatus.REMOVED, (MobileIdStatus.REVOKED, OrderReason.STATUS_LOST)),
+    ],
+)
+def test_a_status_change_moves_the_mobile_id(
+    status: StudyStatus, expected: tuple[MobileIdStatus, OrderReason]
+) -> None:
+    before = state(Policy.ELS_LINKED)
+    after = with_status(before, status, TODAY)
+    result = effect(before, after, [held()], open_order=None, today=TODAY)
+    assert [(m.mobile_id, m.status, m.reason) for m in result.moves] == [(7, *expected)]
+    assert not result.new_offer and result.order_ended is None
+
+
+def test_reinstatement_restores_and_the_open_order_ends_on_removal() -> None:
+    suspended = state(Policy.PESEL, status=StudyStatus.SUSPENDED)
+    result = effect(
+        suspended, with_status(suspended, StudyStatus.ACTIVE, TODAY),
+        [held(MobileIdStatus.SUSPENDED)], open_order=None, today=TODAY,
+    )  # fmt: skip
+    assert result.count(MobileIdStatus.ACTIVE) == 1
+    active = state(Policy.PESEL)
+    removed = effect(active, with_status(active, StudyStatus.REMOVED, TODAY), [],
+                     open_order=OpenOrder(None), today=TODAY)  # fmt: skip
+    assert removed.order_ended is OrderReason.STATUS_LOST and not removed.moves
+
+
+def test_a_data_change_revokes_under_els_linked_and_offers_anew_under_pesel() -> None:
+    els = state(Policy.ELS_LINKED)
+    after = with_personal_data(els, NEW, card_fingerprint=OLD.fingerprint())
+    assert not after.facts.card.data_unchanged  # type: ignore[union-attr]
+    revoked = effect(els, after, [held()], open_order=None, today=TODAY)
+    assert [(m.status, m.reason) for m in revoked.moves] == [
+        (MobileIdStatus.REVOKED, OrderReason.DATA_CHANGED)
+    ]
+    pesel = state(Policy.PESEL, card=None)
+    after = with_personal_data(pesel, NEW, card_fingerprint=None)
+    offered = effect(pesel, after, [held()], open_order=None, today=TODAY)
+    assert offered.new_offer and not offered.moves
+    # no live mLegitymacja, an open order (re-prepared at activation) or the same data: no offer
+    assert not effect(pesel, after, [], open_order=None, today=TODAY).new_offer
+    assert not effect(pesel, after, [held()], open_order=OpenOrder(None), today=TODAY).new_offer
+    assert effect(after, after, [held()], open_order=None, today=TODAY).nothing

@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from legitka.domain.errors import InvalidInput
-from legitka.registry.statements import decode, detect_format, parse_statement, subfields
+from legitka.registry.statements import (
+    StatementErrors,
+    decode,
+    detect_format,
+    parse_statement,
+    subfields,
+)
 
 DATA = Path(__file__).parent.parent / "data" / "statements"
 PREFIX = "109010140000"
@@ -305,3 +311,22 @@ def test_forced_format_and_unknown_format_name():
     with pytest.raises(InvalidInput) as caught:
         parse_statement(b":20:X\n", "p.sta", format="pdf")
     assert caught.value.code == "unknown_statement_format"
+
+
+def test_every_bad_record_is_reported_with_its_line() -> None:
+    data = (
+        b"booked_on;amount;account\n"
+        b"2026-11-20;22,00;07109010140000000000000001\n"
+        b"2026-02-30;22,00;07109010140000000000000001\n"
+        b"2026-11-20;22,001;07109010140000000000000001\n"
+        b"2026-11-20;22,00;07109010140000000000000002\n"
+    )
+    with pytest.raises(StatementErrors) as caught:
+        parse_statement(data, "bad.csv")
+    assert [(e.line, e.code, e.field) for e in caught.value.errors] == [
+        (3, "invalid_date", "booked_on"),
+        (4, "invalid_amount", "amount"),
+        (5, "invalid_account_checksum", "account"),
+    ]
+    assert caught.value.code == "invalid_date"  # the command line prints the first
+    assert caught.value.message.startswith("bad.csv, line 3:")
