@@ -225,8 +225,31 @@ def public_jwk(key: ec.EllipticCurvePublicKey | ec.EllipticCurvePrivateKey) -> d
 PRIVATE_MEMBERS = frozenset({"d", "p", "q", "dp", "dq", "qi", "oth", "k"})
 
 
+MAX_REMEMBERED_KEYS = 256
+# the public key of each P-256 JWK already read, per exact (x, y) text: a verifier reads the
+# same holder keys again and again, and decoding and checking the point took ~12 µs
+_jwk_keys: dict[tuple[str, str], ec.EllipticCurvePublicKey] = {}
+
+
 def key_from_jwk(jwk: Any) -> ec.EllipticCurvePublicKey:
     """The public key of a P-256 JWK; a private key, another curve or a bad point raise."""
+    if isinstance(jwk, dict):
+        x, y = jwk.get("x"), jwk.get("y")
+        if type(x) is str and type(y) is str:
+            coordinates = (x, y)
+            key = _jwk_keys.get(coordinates)
+            if (
+                key is not None
+                and jwk.get("kty") == "EC"
+                and jwk.get("crv") == "P-256"
+                and PRIVATE_MEMBERS.isdisjoint(jwk)
+            ):
+                return key
+            key = public_key_of(jwk)[0]  # every check, and raises as before
+            if len(_jwk_keys) >= MAX_REMEMBERED_KEYS:
+                del _jwk_keys[next(iter(_jwk_keys))]  # the oldest
+            _jwk_keys[coordinates] = key
+            return key
     return public_key_of(jwk)[0]
 
 
@@ -259,6 +282,16 @@ def verify_parsed(
     """The claims of an ES256 ``token`` whose ``header`` the caller parsed (with
     :func:`unverified_header`) and checked: the signature checked with ``public_key``, without
     parsing the header again. For hot paths like key proofs; :func:`verify_claims` otherwise."""
+    payload = verify_signature(token, header, public_key)
+    return _json_object(payload, "JWT payload")
+
+
+def verify_signature(
+    token: str, header: dict[str, Any], public_key: ec.EllipticCurvePublicKey
+) -> str:
+    """:func:`verify_parsed` without reading the payload: the checks on ``header`` and the
+    signature, and the payload segment that it covers (still base64url) is returned. For a
+    caller that already has the payload from :func:`unverified_claims` of the same ``token``."""
     if header.get("alg") != "ES256" or not isinstance(public_key.curve, ec.SECP256R1):
         raise JoseError("unsupported_alg", "only ES256 with a P-256 key is checked here")
     if "crit" in header or "b64" in header:
@@ -278,7 +311,7 @@ def verify_parsed(
         public_key.verify(encode_dss_signature(r, s), signing_input.encode("ascii"), _ES256)
     except (InvalidSignature, UnicodeEncodeError):
         raise JoseError("bad_signature", "the signature does not verify") from None
-    return _json_object(signing_input.partition(".")[2], "JWT payload")
+    return signing_input.partition(".")[2]
 
 
 def jwk_thumbprint(jwk: dict[str, Any]) -> str:

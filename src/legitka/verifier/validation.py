@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, TypeGuard
 
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -45,21 +46,35 @@ class Expected:
     kb_max_age: int = KB_MAX_AGE
     kb_max_future: int = KB_MAX_FUTURE
 
+    @cached_property
+    def claim_set(self) -> frozenset[str]:
+        return frozenset(self.claims)
+
+    @cached_property
+    def allowed(self) -> frozenset[str]:
+        """Every claim that may be shown besides those always visible."""
+        return frozenset(self.claims) | frozenset(self.optional)
+
 
 def _number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _issuer_signed(
-    parsed: sd_jwt.SdJwt, trust: Trust, now: dt.datetime, outcome: Outcome
+    parsed: sd_jwt.SdJwt,
+    header: dict[str, Any],
+    payload: dict[str, Any],
+    trust: Trust,
+    now: dt.datetime,
+    outcome: Outcome,
 ) -> dict[str, Any] | None:
-    """The verified issuer-signed payload, or None with the reason added."""
-    header = parsed.header
+    """The issuer-signed ``payload`` once verified, or None with the reason added. ``header``
+    and ``payload`` are what ``sd_jwt.parse_with_headers`` read of ``parsed.jwt``."""
     if header.get("typ") != sd_jwt.VC_TYP:
         outcome.add("wrong_type")
         return None
     try:
-        leaf = trust.issuer_certificate(header.get("x5c") or [], parsed.payload.get("iss"), now)
+        leaf = trust.issuer_certificate(header.get("x5c") or [], payload.get("iss"), now)
     except UntrustedIssuer:
         outcome.add("untrusted_issuer")
         return None
@@ -68,11 +83,13 @@ def _issuer_signed(
         outcome.add("untrusted_issuer")
         return None
     try:
-        # the header parsed above is the one signed: no second parse of the token
-        return jose.verify_parsed(parsed.jwt, header, key)
+        # the header and payload parsed from this very token are the ones signed: the signature
+        # is checked over their segments, with no second parse of the token
+        jose.verify_signature(parsed.jwt, header, key)
     except JoseError:
         outcome.add("bad_signature")
         return None
+    return payload
 
 
 def _times(payload: dict[str, Any], now: int, outcome: Outcome) -> None:
@@ -92,13 +109,14 @@ def _key_binding(
     now: int,
     outcome: Outcome,
     presentation: str,
+    header: dict[str, Any] | None,
 ) -> None:
-    if parsed.kb_jwt is None:
+    """``header``: the KB-JWT's, as ``sd_jwt.parse_with_headers`` read it."""
+    if parsed.kb_jwt is None or header is None:
         outcome.add("bad_key_binding")
         return
     try:
         holder_key = jose.key_from_jwk((payload.get("cnf") or {}).get("jwk"))
-        header = jose.unverified_header(parsed.kb_jwt)
         kb = jose.verify_parsed(parsed.kb_jwt, header, holder_key)
     except (JoseError, AttributeError):
         outcome.add("bad_key_binding")
@@ -121,10 +139,10 @@ def _key_binding(
 
 
 def _asked_for(claims: dict[str, Any], expected: Expected, outcome: Outcome) -> None:
-    shown = set(claims) - ALWAYS_VISIBLE
-    if not set(expected.claims) <= shown:
+    shown = claims.keys() - ALWAYS_VISIBLE
+    if not expected.claim_set <= shown:
         outcome.add("missing_claims")
-    if shown - set(expected.claims) - set(expected.optional):
+    if shown - expected.allowed:
         outcome.add("extra_claims")
 
 
@@ -139,11 +157,11 @@ def validate(
     """Every check of OpenID4VP 1.0, SD-JWT VC and Token Status List on one presentation."""
     outcome = Outcome()
     try:
-        parsed = sd_jwt.parse(presentation)
+        parsed, header, unverified, kb_header = sd_jwt.parse_with_headers(presentation)
     except SdJwtError as exc:
         outcome.add("bad_disclosure" if exc.code == "bad_disclosure" else "malformed")
         return outcome
-    payload = _issuer_signed(parsed, trust, now, outcome)
+    payload = _issuer_signed(parsed, header, unverified, trust, now, outcome)
     if payload is None:
         return outcome
     try:
@@ -155,7 +173,7 @@ def validate(
         outcome.add("wrong_type")
     seconds = int(now.timestamp())
     _times(payload, seconds, outcome)
-    _key_binding(parsed, payload, expected, seconds, outcome, presentation)
+    _key_binding(parsed, payload, expected, seconds, outcome, presentation, kb_header)
     _asked_for(claims, expected, outcome)
     _status(payload, status, now, outcome)
     outcome.claims = {k: v for k, v in claims.items() if k not in ("cnf", "status")}
