@@ -21,7 +21,7 @@ from legitka.cli.common import (
 )
 from legitka.domain.errors import InvalidInput
 from legitka.runtime import Runtime
-from legitka.web import create_app
+from legitka.web import create_app, log_redaction
 from legitka.worker import start_thread
 
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
@@ -91,6 +91,7 @@ def serve(
         )
         if settings.demo:
             console.print("Demo accounts: legitka demo accounts", soft_wrap=True, highlight=False)
+        log_redaction.install()
         uvicorn.run(app, host=settings.host, port=settings.port, log_level=log_level)
     finally:
         runtime.close()
