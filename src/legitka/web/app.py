@@ -41,6 +41,7 @@ from legitka.web.errors import (
     status_title,
 )
 from legitka.web.i18n import render
+from legitka.web.security_headers import SecurityHeaders
 from legitka.web.university import router as university_router
 
 logger = logging.getLogger("legitka.web")
@@ -120,4 +121,6 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(portal_api.router)
     office_web.install(app)
     app.add_middleware(PublicCors)
+    https = runtime.settings.effective_base_url.startswith("https://")
+    app.add_middleware(SecurityHeaders, https=https)
     return app
