@@ -8,6 +8,7 @@ application with uvicorn on that port in a thread. The runtime's clock is the te
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 import time
@@ -23,7 +24,7 @@ from legitka.config import Settings
 from legitka.demo import ensure_demo, ensure_demo_keys
 from legitka.registry.db import make_engine, session_factory
 from legitka.runtime import Runtime
-from legitka.web import create_app
+from legitka.web import create_app, log_redaction
 
 
 def free_port() -> int:
@@ -59,15 +60,27 @@ def issuer_runtime(
 
 
 @contextmanager
-def serving(runtime: Runtime) -> Iterator[str]:
-    """Serve ``runtime`` on its port until the block ends; yields the base URL."""
+def serving(runtime: Runtime, log_handler: logging.Handler | None = None) -> Iterator[str]:
+    """Serve ``runtime`` on its port until the block ends; yields the base URL.
+
+    With ``log_handler`` it runs as ``legitka serve`` does at ``info`` (the access log on, with
+    its redaction) and ``log_handler`` receives uvicorn's lines: uvicorn's loggers do not
+    propagate and its configuration replaces their handlers, so the handler joins afterwards.
+    """
+    if log_handler is not None:
+        log_redaction.install()  # where ``legitka serve`` installs it, before uvicorn's logging
     config = uvicorn.Config(
         create_app(runtime),
         host="127.0.0.1",
         port=runtime.settings.port,
-        log_level="warning",
+        log_level="warning" if log_handler is None else "info",
+        access_log=log_handler is not None,
         lifespan="off",
     )
+    uvicorn_loggers = [logging.getLogger(n) for n in ("uvicorn", "uvicorn.access")]
+    if log_handler is not None:
+        for logger in uvicorn_loggers:
+            logger.addHandler(log_handler)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -81,3 +94,6 @@ def serving(runtime: Runtime) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+        if log_handler is not None:
+            for logger in uvicorn_loggers:
+                logger.removeHandler(log_handler)

@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import base64
 import logging
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -28,14 +25,13 @@ from legitka.clock import FixedClock
 from legitka.credentials import jose
 from legitka.registry.db import transaction
 from legitka.registry.models import Person, Photo, PortalAccount
-from legitka.runtime import Runtime
 from legitka.verifier import requests as verifier_requests
 from legitka.wallet import presentation
 from legitka.wallet.holder import Holder
-from legitka.web import create_app, log_redaction
+from legitka.web import log_redaction
 from legitka.web.log_redaction import redact_path
 from legitka.worker import drain
-from tests.live import issuer_runtime
+from tests.live import issuer_runtime, serving
 from tests.portal.conftest import demo_password
 
 LOGGERS = ("legitka", "uvicorn", "uvicorn.access", "uvicorn.error", "httpx", "httpcore")
@@ -51,35 +47,6 @@ class Lines(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.lines.append(self.format(record))
-
-
-@contextmanager
-def serving_with_access_log(runtime: Runtime, handler: Lines) -> Iterator[str]:
-    """``tests.live.serving`` as ``legitka serve`` runs it at ``info``: the access log on.
-    uvicorn's loggers do not propagate and its configuration replaces their handlers, so
-    ``handler`` joins them afterwards."""
-    log_redaction.install()  # where ``legitka serve`` installs it, before uvicorn's logging
-    config = uvicorn.Config(
-        create_app(runtime), host="127.0.0.1", port=runtime.settings.port,
-        log_level="info", access_log=True, lifespan="off",
-    )  # fmt: skip
-    for name in ("uvicorn", "uvicorn.access"):
-        logging.getLogger(name).addHandler(handler)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.02)
-    try:
-        yield runtime.settings.effective_base_url
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        for name in ("uvicorn", "uvicorn.access"):
-            logging.getLogger(name).removeHandler(handler)
 
 
 @pytest.fixture
@@ -116,7 +83,7 @@ def test_the_whole_story_leaves_no_secret_in_the_logs(
     runtime = issuer_runtime(db_url, clock, tmp_path / "data")
     password = demo_password(LOGIN)
     secrets: dict[str, str] = {"password": password}
-    with serving_with_access_log(runtime, captured) as base, httpx.Client(timeout=10) as http:
+    with serving(runtime, captured) as base, httpx.Client(timeout=10) as http:
         api = httpx.Client(base_url=f"{base}/u/{SLUG}/api/v1", timeout=10)
         signed_in = api.post("/session", json={"login": LOGIN, "password": password})
         assert signed_in.status_code == 201, signed_in.text
