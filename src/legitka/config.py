@@ -132,6 +132,13 @@ class Settings(BaseSettings):
     mail_from: str = Field(
         default="legitka <no-reply@localhost>", description="Sender of the e-mails to students."
     )
+    worker_lease_seconds: int = Field(
+        default=60,
+        ge=2,
+        le=3600,
+        description="Seconds a worker holds the orders it took; a dead worker's orders are "
+        "taken up by another after that.",
+    )
 
     @field_validator("verifier_trust_list_url")
     @classmethod

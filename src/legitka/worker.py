@@ -79,7 +79,10 @@ class Worker:
 
     def process_orders(self, limit: int = 20) -> int:
         rt = self.runtime
-        claimed = processing.claim(rt.sessions, rt.clock, self.name, limit=limit)
+        claimed = processing.claim(
+            rt.sessions, rt.clock, self.name, limit=limit,
+            lease_seconds=rt.settings.worker_lease_seconds,
+        )  # fmt: skip
         if not claimed:
             return 0
         done = processing.process_batch(rt.sessions, rt.clock, rt.issuer_config, self.name, claimed)

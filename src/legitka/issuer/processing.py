@@ -39,10 +39,16 @@ def _claimable(now: dt.datetime) -> object:
 
 
 def claim(
-    sessions: sessionmaker[Session], clock: Clock, worker: str, *, limit: int = 20
+    sessions: sessionmaker[Session],
+    clock: Clock,
+    worker: str,
+    *,
+    limit: int = 20,
+    lease_seconds: int = LEASE_SECONDS,
 ) -> list[int]:
     """Take up to ``limit`` waiting orders (or orders whose worker's lease lapsed), in one
-    statement; on PostgreSQL rows another worker is claiming are skipped."""
+    statement, for ``lease_seconds``; on PostgreSQL rows another worker is claiming are
+    skipped."""
     with transaction(sessions) as session:
         now = clock.now()
         query = (
@@ -63,7 +69,7 @@ def claim(
                 .values(
                     status=OrderStatus.PROCESSING,
                     claimed_by=worker,
-                    lease_until=now + dt.timedelta(seconds=LEASE_SECONDS),
+                    lease_until=now + dt.timedelta(seconds=lease_seconds),
                     attempts=Order.attempts + 1,
                     updated_at=now,
                 )
