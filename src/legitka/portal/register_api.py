@@ -477,7 +477,7 @@ async def post_photo(
 )
 def get_photo_image(
     slug: str,
-    photo_id: Annotated[int, Path(ge=1)],
+    photo_id: Annotated[int, Path(ge=1, le=2**31 - 1)],  # an INTEGER key on both databases
     student: ApiStudent,
     session: SessionDep,
 ) -> Response:
