@@ -112,6 +112,20 @@ class Settings(BaseSettings):
     worker: bool = Field(
         default=True, description="Run the background worker inside `legitka serve`."
     )
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="App processes `legitka serve` starts on its port (`--workers`); "
+        "use PostgreSQL for more than one.",
+    )
+    database_pool_size: int = Field(
+        default=5,
+        ge=1,
+        le=200,
+        description="Connections each process keeps open to PostgreSQL; requests beyond them "
+        "wait their turn.",
+    )
     smtp_host: str | None = Field(
         default=None,
         description="SMTP server that sends e-mails to students; none keeps them in the outbox.",

@@ -41,6 +41,13 @@ class Runtime:
         self.engine.dispose()
 
 
+def pool_options(settings: Settings) -> dict[str, int]:
+    """The connection pool of a PostgreSQL engine (SQLite keeps its one connection)."""
+    if settings.effective_database_url.startswith("sqlite"):
+        return {}
+    return {"pool_size": settings.database_pool_size}
+
+
 def open_runtime(
     settings: Settings, *, clock: Clock | None = None, upgrade: bool = True
 ) -> Runtime:
@@ -48,5 +55,5 @@ def open_runtime(
     url = settings.effective_database_url
     if upgrade:
         migrate.upgrade(url)
-    engine = make_engine(url)
+    engine = make_engine(url, **pool_options(settings))
     return Runtime(settings, engine, session_factory(engine), clock or SystemClock())

@@ -10,11 +10,13 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from typer.testing import CliRunner
 
 from legitka import __version__
 from legitka.cli import app
 from legitka.config import DEMO_DATA_DIR, load_settings
+from tests.conftest import empty_postgres
 
 runner = CliRunner()
 
@@ -31,9 +33,21 @@ def test_serve_answers_healthz(tmp_path):
     database = tmp_path / "served.sqlite3"
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEGITKA_")}
     process = subprocess.Popen(
-        [sys.executable, "-m", "legitka", "serve", "--port", str(port),
-         "--database-url", f"sqlite:///{database}"],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "legitka",
+            "serve",
+            "--port",
+            str(port),
+            "--database-url",
+            f"sqlite:///{database}",
+        ],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 60
@@ -77,8 +91,63 @@ def test_bad_setting_is_a_coded_error(tmp_path):
 
 def test_bad_log_level_is_a_coded_error(monkeypatch, tmp_path):
     monkeypatch.setenv("LEGITKA_LOG_LEVEL", "loud")
-    result = runner.invoke(
-        app, ["serve", "--database-url", f"sqlite:///{tmp_path / 'x.sqlite3'}"]
-    )
+    result = runner.invoke(app, ["serve", "--database-url", f"sqlite:///{tmp_path / 'x.sqlite3'}"])
     assert result.exit_code == 2
     assert result.stderr.startswith("error[invalid_setting] log_level: ")
+
+
+def children_of(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.postgresql
+def test_serve_with_two_app_processes_on_postgresql(tmp_path, postgres_database):
+    empty_postgres(postgres_database)
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LEGITKA_")}
+    env["LEGITKA_WORKER"] = "false"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "legitka", "serve", "--port", str(port), "--workers", "2",
+         "--database-url", postgres_database, "--data-dir", str(tmp_path / "data")],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        answers = 0
+        while time.monotonic() < deadline and process.poll() is None and answers < 20:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                assert response.status_code == 200
+                answers += 1
+            except httpx.TransportError:
+                time.sleep(0.2)
+        assert answers == 20, f"the server never answered: {process.poll()}"
+        app_processes = [
+            pid for pid in children_of(process.pid)
+            if "legitka" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+            or "multiprocessing" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+        ]  # fmt: skip
+        assert len(app_processes) >= 2
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=30)
+    assert "2 app processes" in output
+    assert "Traceback" not in output
+    for pid in app_processes:
+        assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text()
+
+
+def test_workers_is_a_checked_setting(tmp_path):
+    result = runner.invoke(app, ["serve", "--workers", "0", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "--workers" in result.output
