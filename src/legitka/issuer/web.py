@@ -29,6 +29,7 @@ from legitka.issuer import issuance, metadata, nonces, offers, status_lists, url
 from legitka.issuer.errors import OAuthError, invalid_token
 from legitka.registry.models import StatusList, University
 from legitka.registry.services.universities import get_university
+from legitka.web import caching
 from legitka.web.deps import LocaleDep, RuntimeDep, SessionDep
 from legitka.web.i18n import request_locale
 
@@ -109,31 +110,41 @@ def _signer(runtime: Any, slug: str) -> Any:
 
 
 @router.get("/.well-known/openid-credential-issuer/u/{slug}")
-def issuer_metadata(slug: str, session: SessionDep, runtime: RuntimeDep) -> Response:
+def issuer_metadata(
+    slug: str, request: Request, session: SessionDep, runtime: RuntimeDep
+) -> Response:
     university = get_university(session, slug)
-    return JSONResponse(metadata.credential_issuer(runtime.issuer_config, university))
+    return caching.public_json(
+        request, metadata.credential_issuer(runtime.issuer_config, university)
+    )
 
 
 @router.get("/.well-known/oauth-authorization-server/u/{slug}")
-def authorization_server_metadata(slug: str, session: SessionDep, runtime: RuntimeDep) -> Response:
+def authorization_server_metadata(
+    slug: str, request: Request, session: SessionDep, runtime: RuntimeDep
+) -> Response:
     university = get_university(session, slug)
-    return JSONResponse(metadata.authorization_server(runtime.issuer_config, university))
+    return caching.public_json(
+        request, metadata.authorization_server(runtime.issuer_config, university)
+    )
 
 
 @router.get("/.well-known/jwt-vc-issuer/u/{slug}")
-def jwt_vc_issuer_metadata(slug: str, session: SessionDep, runtime: RuntimeDep) -> Response:
+def jwt_vc_issuer_metadata(
+    slug: str, request: Request, session: SessionDep, runtime: RuntimeDep
+) -> Response:
     university = get_university(session, slug)
     keys = runtime.pki.issuer_keyring(slug)
-    return JSONResponse(
-        metadata.jwt_vc_issuer(runtime.issuer_config, university, keys, runtime.clock.now())
+    return caching.public_json(
+        request,
+        metadata.jwt_vc_issuer(runtime.issuer_config, university, keys, runtime.clock.now()),
     )
 
 
 @router.get("/credentials/student-id/1")
-def student_id_type(runtime: RuntimeDep) -> Response:
-    return JSONResponse(
-        metadata.type_metadata(runtime.issuer_config),
-        headers={"Cache-Control": "public, max-age=3600"},
+def student_id_type(request: Request, runtime: RuntimeDep) -> Response:
+    return caching.public_json(
+        request, metadata.type_metadata(runtime.issuer_config), caching.CERTIFICATE_MAX_AGE
     )
 
 
@@ -277,7 +288,7 @@ def _notify(slug: str, bearer: str | None, body: Any, runtime: Any) -> None:
 
 
 @router.get("/trust/list.json", tags=["trust"])
-def trust_list(session: SessionDep, runtime: RuntimeDep) -> Response:
+def trust_list(request: Request, session: SessionDep, runtime: RuntimeDep) -> Response:
     """The signed list of this deployment's issuers and verifier (JWS JSON serialization)."""
     universities = [
         UniversityRef(u.slug, u.name_pl, u.name_en)
@@ -286,17 +297,15 @@ def trust_list(session: SessionDep, runtime: RuntimeDep) -> Response:
     document = publish_trust_list(
         runtime.pki, universities, runtime.issuer_config.base_url, runtime.clock.now()
     )
-    return JSONResponse(document, headers={"Cache-Control": "public, max-age=300"})
+    return caching.public_json(request, document, revalidate=False)
 
 
 @router.get("/trust/root.pem", tags=["trust"])
-def root_certificate(runtime: RuntimeDep) -> Response:
+def root_certificate(request: Request, runtime: RuntimeDep) -> Response:
     """The root CA certificates (PEM). Fetching them here is a convenience: a verifier must
     compare the fingerprint with one obtained from the deployment's operator."""
     pem = b"".join(c.public_bytes(Encoding.PEM) for c in runtime.pki.root_certificates())
-    return Response(
-        pem, media_type="application/x-pem-file", headers={"Cache-Control": "public, max-age=3600"}
-    )
+    return caching.public(request, pem, "application/x-pem-file", caching.CERTIFICATE_MAX_AGE)
 
 
 # -- status lists ------------------------------------------------------------------------------
@@ -332,12 +341,11 @@ def status_list(
             session, runtime.clock, runtime.issuer_config, found, runtime.issuer_key(slug)
         )
         session.commit()
-    assert found.token is not None and found.etag is not None
+    assert found.token is not None and found.etag is not None and found.expires_at is not None
     config = runtime.issuer_config
-    headers = {
-        "ETag": f'"{found.etag}"',
-        "Cache-Control": f"public, max-age={max(config.status_list_ttl // 10, 1)}",
-    }
-    if request.headers.get("if-none-match", "").strip() == f'"{found.etag}"':
-        return Response(status_code=304, headers=headers)
-    return Response(found.token, media_type=STATUS_LIST_TYPE, headers=headers)
+    # Kept by caches a tenth of the list's ttl, and never past the token's own expiry.
+    left = int((found.expires_at - now).total_seconds())
+    max_age = max(min(config.status_list_ttl // 10, left), 1)
+    return caching.public(
+        request, found.token.encode(), STATUS_LIST_TYPE, max_age, etag=f'"{found.etag}"'
+    )
