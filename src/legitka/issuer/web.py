@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 import logging
 import re
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import parse_qs
 
 from cryptography.hazmat.primitives.serialization import Encoding
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Path
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -314,7 +314,7 @@ def root_certificate(request: Request, runtime: RuntimeDep) -> Response:
 @router.get("/u/{slug}/status/{number}")
 def status_list(
     slug: str,
-    number: int,
+    number: Annotated[int, Path(ge=0, le=2**31 - 1)],  # an INTEGER column on both databases
     request: Request,
     session: SessionDep,
     runtime: RuntimeDep,
