@@ -134,17 +134,27 @@ class Holder:
 
     def resolve_offer(self, text: str) -> CredentialOffer:
         uri, value = offer_reference(text)
-        document = self._get(uri, "offer") if uri else json.loads(value or "null")
-        if not isinstance(document, dict) or "credential_issuer" not in document:
+        try:
+            document = self._get(uri, "offer") if uri else json.loads(value or "null")
+        except ValueError:
+            raise HolderError("invalid_offer", "the credential offer is not JSON") from None
+        issuer = document.get("credential_issuer") if isinstance(document, dict) else None
+        if not isinstance(issuer, str) or not issuer:
             raise HolderError("invalid_offer", "the offer names no credential_issuer")
-        grant = (document.get("grants") or {}).get(PRE_AUTHORIZED_GRANT)
-        if not isinstance(grant, dict) or "pre-authorized_code" not in grant:
+        grants = document.get("grants")
+        grant = grants.get(PRE_AUTHORIZED_GRANT) if isinstance(grants, dict) else None
+        code = grant.get("pre-authorized_code") if isinstance(grant, dict) else None
+        if not isinstance(code, str) or not code:
             raise HolderError("invalid_offer", "the offer has no pre-authorized code grant")
+        ids = document.get("credential_configuration_ids")
+        if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
+            raise HolderError("invalid_offer", "the offer names no credential configuration")
+        tx_code = grant.get("tx_code")
         return CredentialOffer(
-            credential_issuer=document["credential_issuer"],
-            configuration_ids=tuple(document.get("credential_configuration_ids") or ()),
-            pre_authorized_code=grant["pre-authorized_code"],
-            tx_code=grant.get("tx_code"),
+            credential_issuer=issuer,
+            configuration_ids=tuple(ids),
+            pre_authorized_code=code,
+            tx_code=None if tx_code is None else tx_code if isinstance(tx_code, dict) else {},
         )
 
     def _metadata(self, issuer: str) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -151,18 +151,22 @@ def parse_request(
     if not response_uri.startswith(("https://", "http://")):
         raise _invalid("response_uri must be an http(s) URL")
     metadata = claims.get("client_metadata")
-    keys = ((metadata or {}).get("jwks") or {}).get("keys") if isinstance(metadata, dict) else None
+    metadata = metadata if isinstance(metadata, dict) else {}
+    jwks = metadata.get("jwks")
+    keys = jwks.get("keys") if isinstance(jwks, dict) else None
     enc_key = next(
-        (k for k in keys or [] if isinstance(k, dict) and k.get("alg") == encryption.ALG
+        (k for k in keys if isinstance(k, dict) and k.get("alg") == encryption.ALG
          and k.get("crv") == "P-256"), None,
-    )  # fmt: skip
+    ) if isinstance(keys, list) else None  # fmt: skip
     if enc_key is None:
         raise _invalid("the request has no P-256 ECDH-ES key to encrypt the response to")
     try:
         jose.key_from_jwk({k: enc_key.get(k) for k in ("kty", "crv", "x", "y")})
     except JoseError as exc:
         raise _invalid(exc.message) from None
-    offered = (metadata or {}).get("encrypted_response_enc_values_supported") or ["A128GCM"]
+    offered = metadata.get("encrypted_response_enc_values_supported") or ["A128GCM"]
+    if not isinstance(offered, list):
+        raise _invalid("encrypted_response_enc_values_supported must be an array")
     enc = next((e for e in encryption.ENC_VALUES if e in offered), None)
     if enc is None:
         raise _invalid("no supported content encryption is offered")
@@ -188,8 +192,11 @@ def _read_query(query: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
     vct_values = meta.get("vct_values") if isinstance(meta, dict) else None
     if not isinstance(vct_values, list) or not all(isinstance(v, str) for v in vct_values):
         raise _invalid("the DCQL query needs meta.vct_values")
+    asked = wanted.get("claims") or []
+    if not isinstance(asked, list):
+        raise _invalid("the DCQL query's claims must be an array")
     names = []
-    for item in wanted.get("claims") or []:
+    for item in asked:
         path = item.get("path") if isinstance(item, dict) else None
         if not isinstance(path, list) or len(path) != 1 or not isinstance(path[0], str):
             raise _invalid("only top-level claims can be asked for")
