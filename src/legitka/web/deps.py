@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
 from legitka.runtime import Runtime
 from legitka.web.i18n import request_locale
+
+logger = logging.getLogger("legitka.web")
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -33,7 +37,16 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     try:
         yield session
     finally:
-        session.close()
+        try:
+            session.close()
+        except SQLAlchemyError as exc:
+            # The database went away after the handler's last query (a restart, an outage):
+            # there is nothing left to roll back, and the answer may already be on its way, so
+            # the connection is dropped instead of failing the request.
+            logger.warning(
+                "database connection lost while closing a session (%s)", type(exc).__name__
+            )
+            session.invalidate()
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
