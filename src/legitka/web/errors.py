@@ -4,8 +4,10 @@ JSON requests get an RFC 9457 ``application/problem+json`` document with a stabl
 requests get ``error.html`` with the status, a message in the request's language and the code.
 A request is JSON when its path contains ``/api/`` or its ``Accept`` header prefers JSON.
 
-Four kinds of failure are handled: coded errors (:class:`LegitkaError`), HTTP errors (404, 405…),
-invalid requests (422) and anything else (500: logged with its traceback, never shown).
+Five kinds of failure are handled: coded errors (:class:`LegitkaError`), HTTP errors (404, 405…),
+invalid requests (422), a database that does not answer (503 ``database_unavailable``: an outage
+or a restart of PostgreSQL, over in seconds, is not a fault of the request) and anything else
+(500: logged with its traceback, never shown).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -73,6 +77,12 @@ HTTP_DETAILS: dict[int, str] = {
     500: N_("Something went wrong on our side. The error has been logged; please try again later."),
     503: N_("The service is temporarily unavailable; please try again later."),
 }
+
+DATABASE_UNAVAILABLE = N_("The database does not answer; please try again later.")
+# What the database driver raises when the server is down, restarting or unreachable, when a
+# connection breaks mid-request, or when no pooled connection frees up in time.
+DATABASE_OUTAGES = (OperationalError, InterfaceError, PoolTimeout)
+DATABASE_RETRY_AFTER = "5"
 
 INVALID_REQUEST = N_("Some values in the request are wrong: see the list of errors.")
 
@@ -231,6 +241,31 @@ def internal_problem(locale: str) -> Problem:
     )
 
 
+def database_problem(locale: str) -> Problem:
+    return Problem(
+        status=503,
+        code="database_unavailable",
+        title=status_title(503, locale),
+        detail=translate(DATABASE_UNAVAILABLE, locale),
+        type=problem_type("database_unavailable"),
+    )
+
+
+def database_response(request: Request, exc: Exception) -> Response:
+    """503 ``database_unavailable`` with ``Retry-After``; the log names the failure, without a
+    traceback (the driver's message may quote the request's data)."""
+    route = getattr(request.scope.get("route"), "path", "(no route)")
+    logger.warning("database unavailable in %s %s (%s)", request.method, route, type(exc).__name__)
+    problem = database_problem(request_locale(request))
+    return error_response(
+        request, problem, {"Retry-After": DATABASE_RETRY_AFTER, "Cache-Control": "no-store"}
+    )
+
+
+async def _database_error(request: Request, exc: Exception) -> Response:
+    return database_response(request, exc)
+
+
 async def _legitka_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, LegitkaError)
     return error_response(request, coded_problem(exc, request_locale(request)), coded_headers(exc))
@@ -271,6 +306,11 @@ class UnhandledErrors:
 
         try:
             await self.app(scope, receive, tracking_send)
+        except DATABASE_OUTAGES as exc:
+            if started:
+                raise
+            request = Request(scope, receive)
+            await database_response(request, exc)(scope, receive, send)
         except Exception:
             route = getattr(scope.get("route"), "path", "(no route)")
             logger.exception("unhandled error in %s %s", scope.get("method"), route)
@@ -286,4 +326,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(LegitkaError, _legitka_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    for outage in DATABASE_OUTAGES:
+        app.add_exception_handler(outage, _database_error)
     app.add_middleware(UnhandledErrors)
