@@ -34,9 +34,17 @@ def browser(scene: Scene, lang: str = "en") -> httpx.Client:
     return client
 
 
+def press(client: httpx.Client, preset: str, lang: str = "en") -> httpx.Response:
+    """Open the start page and press the preset's button (the form carries the page's token)."""
+    page = client.get(f"/verify?lang={lang}")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token, page.text
+    return client.post(f"/verify?lang={lang}", data={"preset": preset, "csrf_token": token[1]})
+
+
 def start(client: httpx.Client, preset: str = "student_status", lang: str = "en") -> str:
     """Press the preset's button on the start page; the path of the request's page."""
-    answer = client.post(f"/verify?lang={lang}", data={"preset": preset})
+    answer = press(client, preset, lang)
     assert answer.status_code == 303, answer.text
     location = answer.headers["location"]
     assert PAGE.match(location) and location.endswith(f"?lang={lang}"), location
@@ -45,12 +53,13 @@ def start(client: httpx.Client, preset: str = "student_status", lang: str = "en"
 
 
 def private(answer: httpx.Response) -> None:
-    """The page keeps nothing: no cache, no referrer, no cookie but the language."""
+    """The page keeps nothing: no cache, no referrer, no cookie but the language and the start
+    page's form token."""
     assert answer.headers["cache-control"] == "no-store"
     assert answer.headers["referrer-policy"] == "no-referrer"
     assert "script-src 'self'" in answer.headers["content-security-policy"]
     for cookie in answer.headers.get_list("set-cookie"):
-        assert cookie.startswith("lang="), cookie
+        assert cookie.startswith(("lang=", "legitka_verify_csrf=")), cookie
 
 
 def test_start_page_offers_the_presets_and_the_offline_check(scene: Scene) -> None:
@@ -186,7 +195,7 @@ def test_polish(scene: Scene) -> None:
 @pytest.mark.parametrize("preset", ["", "everything"])
 def test_unknown_preset_and_request(scene: Scene, preset: str) -> None:
     client = browser(scene)
-    answer = client.post("/verify?lang=en", data={"preset": preset})
+    answer = press(client, preset)
     assert answer.status_code == 422
     assert "Unknown preset" in answer.text and "Scan an offline QR code" in answer.text
     missing = client.get("/verify/" + "x" * 43)
@@ -198,7 +207,7 @@ def test_requests_from_one_client_are_limited(scene: Scene) -> None:
     client = browser(scene)
     start(client)
     start(client, "discount")
-    refused = client.post("/verify?lang=en", data={"preset": "full"})
+    refused = press(client, "full")
     assert refused.status_code == 429
     assert 0 < int(refused.headers["retry-after"]) <= 60
     assert "Too many verifications from this device" in refused.text

@@ -3,7 +3,9 @@
 * ``GET /verify``: a button per preset, and the offline check (the wallet's offline QR code read
   by the camera or from a picture by the page's script and sent to ``POST /verifier/offline``).
 * ``POST /verify``: creates a request with ``verifier.requests`` (rate-limited per client) and
-  sends the browser to its page.
+  sends the browser to its page. The form carries the token of the start page's cookie
+  (``legitka_verify_csrf``, random, kept only for the form): another site cannot make a browser
+  create requests (``403 csrf_failed``, not counted against the client's limit).
 * ``GET /verify/{id}``: the QR code and the 6-digit code while the request is pending (the
   page's script long-polls the status URL; without JS, *Check now* reloads the page), then the
   verdict with the data asked for, until the retention time ends.
@@ -13,7 +15,8 @@
 * ``GET /verify/{id}/photo``: the photo shown, larger, as a JPEG (the link works without JS).
 
 The request's ``id`` is the page's secret: the pages keep no personal data (no cookie but the
-language, ``Cache-Control: no-store``) and send no referrer, so the id never leaves them.
+language and the start page's form token, ``Cache-Control: no-store``) and send no referrer, so
+the id never leaves them.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import asyncio
 import base64
 import binascii
 import datetime as dt
+import secrets as random_source
 import time
 from typing import Any
 
@@ -69,6 +73,11 @@ HEADERS = {
     "X-Content-Type-Options": "nosniff",
 }
 LONG_POLL_SECONDS = 25
+CSRF_COOKIE = "legitka_verify_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_FAILED = N_(
+    "This form has expired or did not come from this site: reload the page and try again."
+)
 
 PRESET_DESCRIPTIONS: dict[str, str] = {
     "student_status": N_(
@@ -216,7 +225,8 @@ def _start(
         for name in presets.PRESETS
     ]
     headers = {**HEADERS, **(coded_headers(error) or {})} if error else HEADERS
-    return render(
+    csrf = random_source.token_urlsafe(24)
+    response = render(
         request,
         "verifier/start.html",
         {
@@ -225,10 +235,25 @@ def _start(
             "strings": strings(locale),
             "server_now": _iso(runtime.clock.now()),
             "retention": runtime.settings.verifier_claims_retention,
+            "csrf": csrf,
         },
         status_code=error.status if error else 200,
         headers=headers,
     )
+    response.set_cookie(
+        CSRF_COOKIE, csrf, httponly=True, samesite="strict",
+        secure=request.url.scheme == "https", path="/verify",
+    )  # fmt: skip
+    return response
+
+
+def _csrf_failed(request: Request, form: Any) -> LegitkaError | None:
+    """A refusal when the form's token is not the start page's cookie."""
+    expected = request.cookies.get(CSRF_COOKIE)
+    given = form.get(CSRF_FIELD)
+    if expected and isinstance(given, str) and random_source.compare_digest(expected, given):
+        return None
+    return LegitkaError("csrf_failed", CSRF_FAILED, status=403)
 
 
 @router.get("/verify")
@@ -239,6 +264,9 @@ def start(request: Request, runtime: RuntimeDep, locale: LocaleDep) -> Response:
 @router.post("/verify")
 async def create(request: Request, runtime: RuntimeDep, locale: LocaleDep) -> Response:
     form = await request.form()
+    refused = _csrf_failed(request, form)
+    if refused is not None:
+        return _start(request, runtime, locale, error=refused)
     preset = form.get("preset")
     ctx = context(runtime)
     client = _client(request, runtime)
