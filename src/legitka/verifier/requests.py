@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import ipaddress
+import math
 import re
 import secrets
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from sqlalchemy.orm import Session
 from legitka.clock import Clock
 from legitka.credentials.jose import b64url_encode
 from legitka.credentials.keys import SigningKey
-from legitka.domain.errors import LegitkaError
+from legitka.domain.errors import LegitkaError, TooManyRequests
 from legitka.domain.text import N_
 from legitka.issuer.errors import OAuthError
 from legitka.registry.models import CodeLookupFailure, VerificationOutcome, VerificationRequest
@@ -213,17 +214,18 @@ def lookup_code(
     code is looked at: one million codes cannot be tried in the five minutes a request lives.
     """
     now = clock.now()
-    recent = session.scalar(
-        select(func.count()).select_from(CodeLookupFailure).where(
-            CodeLookupFailure.client_hash == client,
-            CodeLookupFailure.at > now - dt.timedelta(minutes=1),
+    window = dt.timedelta(minutes=1)
+    recent, oldest = session.execute(
+        select(func.count(), func.min(CodeLookupFailure.at)).where(
+            CodeLookupFailure.client_hash == client, CodeLookupFailure.at > now - window,
         )
-    )  # fmt: skip
+    ).one()  # fmt: skip
     if (recent or 0) >= CODE_FAILURES_PER_MINUTE:
-        raise LegitkaError(
+        wait = (oldest + window - now).total_seconds() if oldest is not None else 60
+        raise TooManyRequests(
             "too_many_attempts",
             N_("Too many wrong codes: wait a minute and try again."),
-            status=429,
+            retry_after=math.ceil(wait),
         )
     request = None
     if _CODE.fullmatch(code):
