@@ -6,6 +6,7 @@
 #   make bench-issuance  the issuance benchmark: ES256, SD-JWT VC issuance, status lists
 #   make bench-ordering  100 students order at once against a served demo
 #   make bench-verification  presentation verification: ours, raw ES256, sd-jwt, @sd-jwt/sd-jwt-vc
+#   make benchmarks  every benchmark at its full size into BENCHMARKS.md (benchmarks/report.py)
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -22,7 +23,7 @@ INTEROP_STAMP := $(INTEROP)/node_modules/.installed
 # skipped and the test summary says "SKIPPED GROUP browser".
 INSTALL_CHROMIUM := tests/browser/install-chromium.sh
 
-.PHONY: demo test lint install bench bench-issuance bench-ordering bench-verification chromium
+.PHONY: demo test lint install bench bench-issuance bench-ordering bench-verification benchmarks chromium
 
 demo: $(STAMP)
 	$(BIN)/legitka serve --demo
@@ -46,6 +47,11 @@ bench-ordering: $(STAMP)
 # Node.js's side runs with tests/interop's packages (installed first when npm is there).
 bench-verification: $(STAMP) $(if $(NPM),$(INTEROP_STAMP))
 	$(BIN)/python benchmarks/verification.py
+
+# Every benchmark at its full size, one after the other, into BENCHMARKS.md: run it on a quiet
+# machine, since other processes taking the CPU lower every number.
+benchmarks: $(STAMP) $(if $(NPM),$(INTEROP_STAMP))
+	$(BIN)/python benchmarks/report.py
 
 install: $(STAMP)
 

@@ -7,6 +7,7 @@ and recorded in ``benchmarks/results/``, never asserted in tests.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -120,3 +121,61 @@ def test_verification_benchmark_runs_on_a_few_verifications(tmp_path: Path) -> N
     assert [t["target"] for t in report["targets"]] == [
         "legitka against the raw ES256 limit", "legitka against the best library"]  # fmt: skip
     assert out.read_text(encoding="utf-8").startswith("## Verification benchmark")
+
+
+REPORT = SCRIPT.with_name("report.py")
+
+
+def test_report_runs_every_benchmark_into_one_file(tmp_path: Path) -> None:
+    out = tmp_path / "BENCHMARKS.md"
+    result = subprocess.run(
+        [sys.executable, str(REPORT), "--quick", "--skip", "load", "--out", str(out)],
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# Benchmarks\n")
+    assert "**Quick run**" in text
+    sections = re.findall(r"^## (.+)$", text, flags=re.MULTILINE)
+    assert sections == ["Machine", "Summary", "1. Register", "2. Issuance", "3. Status lists",
+                        "4. Verification", "5. Order latency", "6. Load test"]  # fmt: skip
+    assert "| CPU |" in text and "| Node.js |" in text
+    parts = dict(re.findall(r"^## \d\. (.+?)\n(.*?)(?=^## |\Z)", text, re.MULTILINE | re.DOTALL))
+    for name in ("Register", "Issuance", "Status lists", "Verification", "Order latency"):
+        assert "Ran on " in parts[name] and "run it alone with `.venv/bin/python benchmarks/" in (
+            parts[name]), name  # fmt: skip
+        assert "Failed" not in parts[name], parts[name]
+    for name in ("Issuance", "Status lists", "Verification", "Order latency"):
+        assert "Target, DESIGN.md" in parts[name], name
+        verdict = r"\| (yes|\*\*no\*\*) \|$|\*\*(met|not met)\*\*"
+        assert re.search(verdict, parts[name], re.MULTILINE), name
+    assert "of it" in parts["Issuance"] and "× as fast" in parts["Issuance"]
+    assert "of it" in parts["Verification"] and "× as fast" in parts["Verification"]
+    assert "Compressed / raw" in parts["Status lists"]
+    assert "5 of 5" in parts["Order latency"]
+    assert parts["Load test"].startswith("\nSkipped (`--skip load`)")
+
+
+def test_report_says_which_benchmark_failed_and_exits_non_zero(tmp_path: Path) -> None:
+    """A failing script leaves its section saying why; the others are written all the same."""
+    sys.path.insert(0, str(REPORT.parent))
+    try:
+        import report  # type: ignore[import-not-found]
+    finally:
+        sys.path.remove(str(REPORT.parent))
+    failing = tmp_path / "failing.py"
+    failing.write_text("import sys\nprint('setting up', file=sys.stderr)\n"
+                       "sys.exit('the database went away')\n")  # fmt: skip
+    register, *_ = report.BENCHMARKS
+    benchmarks = (
+        report.Benchmark("broken", failing, (), None, (("Broken", report.register),)),
+        report.Benchmark("absent", tmp_path / "absent.py", (), None, (("Absent", report.load),)),
+        register,
+    )
+    out = tmp_path / "BENCHMARKS.md"
+    code = report.main(["--quick", "--out", str(out), "--skip", "register"], benchmarks)
+    assert code == 1
+    text = out.read_text(encoding="utf-8")
+    assert "**Failed**: exit status 1: the database went away" in text
+    assert "Not available: " in text and "absent.py is not in this checkout" in text
+    assert "## 3. Register\n\nSkipped (`--skip register`)" in text
