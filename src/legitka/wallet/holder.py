@@ -73,12 +73,15 @@ class StoredCredential:
 def offer_reference(text: str) -> tuple[str | None, str | None]:
     """``(credential_offer_uri, credential_offer)`` from a QR code's text or a wallet link."""
     text = text.strip()
-    parts = urlsplit(text)
-    if parts.scheme not in (*OFFER_SCHEMES, "https", "http"):
+    try:
+        scheme, query = urlsplit(text)[0::3]  # the scheme and the query
+    except ValueError:  # e.g. an unclosed [ in the host
+        scheme = query = ""
+    if scheme not in (*OFFER_SCHEMES, "https", "http"):
         raise HolderError("invalid_offer", "this is not a credential offer QR code or link")
-    query = parse_qs(parts.query)
-    uri = query.get("credential_offer_uri", [None])[0]
-    value = query.get("credential_offer", [None])[0]
+    values = parse_qs(query)
+    uri = values.get("credential_offer_uri", [None])[0]
+    value = values.get("credential_offer", [None])[0]
     if (uri is None) == (value is None):
         raise HolderError(
             "invalid_offer", "the offer needs exactly one of credential_offer_uri, credential_offer"

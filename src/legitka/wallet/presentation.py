@@ -73,7 +73,10 @@ def resolve(uri_or_code: str, http: httpx.Client, base: str) -> tuple[str, str]:
             text = answer.json()["uri"]
         except (ValueError, KeyError, TypeError):
             raise _invalid("the code's answer has no uri") from None
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # e.g. an unclosed [ in the host
+        raise _invalid("this is not a verification QR code") from None
     if parts.scheme not in SCHEMES:
         raise _invalid("this is not a verification QR code")
     query = parse_qs(parts.query)
