@@ -20,12 +20,21 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, settings
 
 from legitka.clock import FixedClock
+from legitka.issuer import orders
+from legitka.registry.db import transaction
+from legitka.registry.services.students import find_study
 from legitka.runtime import Runtime
+from legitka.wallet import presentation
+from legitka.wallet.holder import Holder, StoredCredential
+from legitka.wallet.presentation import PresentationRequest
+from legitka.worker import drain
 from tests.conftest import NOW
 from tests.live import issuer_runtime, serving
 
@@ -62,3 +71,69 @@ def fuzz_server(
     with serving(runtime) as base:
         yield Served(runtime, base, clock)
     runtime.close()
+
+
+@dataclass
+class Seeds:
+    """Valid tokens made by the project's own issuer and verifier, for the mutations to start
+    from, and what it takes to check them."""
+
+    served: Served
+    http: httpx.Client
+    holder: Holder
+    stored: StoredCredential
+    presentation: str  # an SD-JWT+KB for the verification request below
+    status_token: str  # the Status List Token the credential points at
+    status_uri: str
+    request_object: str  # the verifier's signed request object
+    client_id: str
+    request: PresentationRequest
+
+
+def verification(served: Served, http: httpx.Client) -> tuple[str, str, dict[str, Any]]:
+    """A new verification request: ``(client_id, request_uri, created)``."""
+    created = http.post(
+        f"{served.base}/verifier/api/v1/requests", json={"preset": "student_status"}
+    )
+    assert created.status_code == 201, created.text
+    client_id, uri = presentation.resolve(created.json()["qr_uri"], http, served.base)
+    return client_id, uri, created.json()
+
+
+@pytest.fixture(scope="module")
+def seeds(fuzz_server: Served) -> Iterator[Seeds]:
+    runtime, clock = fuzz_server.runtime, fuzz_server.clock
+    with transaction(runtime.sessions) as session:
+        study = find_study(session, "pd", "100001")
+        order, _ = orders.place(session, clock, study, channel="cli", actor="test")
+        order_id = order.id
+    drain(runtime)
+    with runtime.sessions() as session:
+        view = orders.view(session, runtime.issuer_config, orders.get(session, order_id), "en")
+    with httpx.Client(timeout=10) as http:
+        holder = Holder(http, trusted_roots=[runtime.pki.root_certificate()], now=clock.now)
+        stored = holder.activate(view["offer"]["qr_uri"], view["offer"]["activation_code"])
+        drain(runtime)
+        status_uri = stored.claims["status"]["status_list"]["uri"]
+        status_token = http.get(status_uri).text
+        client_id, uri, _ = verification(fuzz_server, http)
+        request_object = http.get(uri).text
+        request = presentation.fetch_request(holder, client_id, uri)
+        shown = holder.present(
+            stored,
+            presentation.matching_claims(request, stored),
+            audience=request.client_id,
+            nonce=request.nonce,
+        )
+        yield Seeds(
+            fuzz_server,
+            http,
+            holder,
+            stored,
+            shown,
+            status_token,
+            status_uri,
+            request_object,
+            client_id,
+            request,
+        )
