@@ -152,7 +152,7 @@ class Holder:
         ids = document.get("credential_configuration_ids")
         if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
             raise HolderError("invalid_offer", "the offer names no credential configuration")
-        tx_code = grant.get("tx_code")
+        tx_code = grant.get("tx_code") if isinstance(grant, dict) else None
         return CredentialOffer(
             credential_issuer=issuer,
             configuration_ids=tuple(ids),
