@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import httpx
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -15,6 +16,8 @@ from legitka.credentials.pki import Pki
 from legitka.issuer.config import IssuerConfig
 from legitka.registry import migrate
 from legitka.registry.db import make_engine, session_factory
+
+OUTBOUND_TIMEOUT = 5.0  # seconds for a status list or trust list fetched by the verifier
 
 
 @dataclass
@@ -37,7 +40,15 @@ class Runtime:
         """The key a university's issuer signs with now (the newest valid one)."""
         return self.pki.issuer_keyring(slug).signing_key(self.clock.now())
 
+    @cached_property
+    def outbound(self) -> httpx.Client:
+        """The process's client for what the verifier fetches (status lists, trust lists): one
+        connection pool and one TLS context shared by every request instead of one each."""
+        return httpx.Client(timeout=OUTBOUND_TIMEOUT)
+
     def close(self) -> None:
+        if "outbound" in self.__dict__:
+            self.outbound.close()
         self.engine.dispose()
 
 

@@ -213,13 +213,13 @@ async def response(ref: str, request: Request, runtime: RuntimeDep) -> Response:
     ctx = context(runtime)
 
     def receive() -> dict[str, Any]:
-        with httpx.Client(timeout=5) as http:
-            state = trust_state(runtime, http)
-            source = CachedStatusSource(runtime.sessions, state.trust, http)
-            return responses.receive(
-                runtime.sessions, runtime.clock, ctx, state.trust, source, ref, form,
-                trust_state=state,
-            )  # fmt: skip
+        http = runtime.outbound
+        state = trust_state(runtime, http)
+        source = CachedStatusSource(runtime.sessions, state.trust, http)
+        return responses.receive(
+            runtime.sessions, runtime.clock, ctx, state.trust, source, ref, form,
+            trust_state=state,
+        )  # fmt: skip
 
     answer = await run_in_threadpool(receive)
     return JSONResponse(answer, headers=NO_STORE)
@@ -264,12 +264,12 @@ async def offline(request: Request, runtime: RuntimeDep, locale: LocaleDep) -> R
 
     def check() -> dict[str, Any]:
         now = runtime.clock.now()
-        with httpx.Client(timeout=5) as http:
-            state = trust_state(runtime, http)
-            source = CachedStatusSource(runtime.sessions, state.trust, http)
-            outcome = state.explain(verify_offline(
-                data, vct_values=state.vct_values, trust=state.trust, status=source, now=now,
-            ))  # fmt: skip
+        http = runtime.outbound
+        state = trust_state(runtime, http)
+        source = CachedStatusSource(runtime.sessions, state.trust, http)
+        outcome = state.explain(verify_offline(
+            data, vct_values=state.vct_values, trust=state.trust, status=source, now=now,
+        ))  # fmt: skip
         with transaction(runtime.sessions) as session:
             verifier_requests.record(
                 session, now, "offline", None, outcome.verdict, outcome.reasons
