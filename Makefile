@@ -6,6 +6,7 @@
 #   make bench-issuance  the issuance benchmark: ES256, SD-JWT VC issuance, status lists
 #   make bench-ordering  100 students order at once against a served demo
 #   make bench-verification  presentation verification: ours, raw ES256, sd-jwt, @sd-jwt/sd-jwt-vc
+#   make load  the load test on PostgreSQL: 1 and 2 app processes, order → activate → present
 #   make benchmarks  every benchmark at its full size into BENCHMARKS.md (benchmarks/report.py)
 
 PYTHON ?= python3
@@ -23,7 +24,7 @@ INTEROP_STAMP := $(INTEROP)/node_modules/.installed
 # skipped and the test summary says "SKIPPED GROUP browser".
 INSTALL_CHROMIUM := tests/browser/install-chromium.sh
 
-.PHONY: demo test lint install bench bench-issuance bench-ordering bench-verification benchmarks chromium
+.PHONY: demo test lint install bench bench-issuance bench-ordering bench-verification load benchmarks chromium
 
 demo: $(STAMP)
 	$(BIN)/legitka serve --demo
@@ -47,6 +48,11 @@ bench-ordering: $(STAMP)
 # Node.js's side runs with tests/interop's packages (installed first when npm is there).
 bench-verification: $(STAMP) $(if $(NPM),$(INTEROP_STAMP))
 	$(BIN)/python benchmarks/verification.py
+
+# The whole story against real legitka processes on the PostgreSQL server of
+# LEGITKA_TEST_POSTGRES_URL (default postgres@127.0.0.1:5432): a database is made and dropped.
+load: $(STAMP)
+	$(BIN)/python benchmarks/load.py --out benchmarks/results/load.md
 
 # Every benchmark at its full size, one after the other, into BENCHMARKS.md: run it on a quiet
 # machine, since other processes taking the CPU lower every number.

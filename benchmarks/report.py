@@ -346,7 +346,7 @@ def load(report: dict[str, Any]) -> Rendered:
         "would allow a second for the same work, measured in the same run (column *Rate / raw "
         "limit*).",
         "",
-        "Target: the goals `benchmarks/load.py` reports (issue 8, scale and resilience); "
+        "Target: the goals `benchmarks/load.py` reports (scale and resilience); "
         f"{DESIGN} asks that any number of app processes can serve behind a load balancer.",
     ]
     return body, summary

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SCRIPT = Path(__file__).parent.parent / "benchmarks" / "register.py"
 ISSUANCE = SCRIPT.with_name("issuance.py")
 
@@ -99,6 +101,27 @@ def test_ordering_benchmark_runs_with_a_few_students(tmp_path: Path) -> None:
     assert report["students"] == 5 and report["ready"] == 5 and report["errors"] == []
     assert report["p50"] <= report["p99"] <= report["max"]
     assert out.read_text(encoding="utf-8").startswith("## 5 students order at once: SQLite")
+
+
+@pytest.mark.postgresql
+def test_load_test_runs_in_its_short_form(tmp_path: Path, postgres_database: str) -> None:
+    """The load test's short form: real processes on PostgreSQL, a few students and
+    verifications, no error (the full form is ``make load``)."""
+    out = tmp_path / "load.md"
+    script = Path(__file__).parent.parent / "benchmarks" / "load.py"
+    admin = postgres_database.rsplit("/", 1)[0] + "/postgres"
+    result = subprocess.run(
+        [sys.executable, str(script), "--short", "--postgres", admin, "--json", "--out", str(out)],
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:] + result.stdout[-2000:]
+    report = json.loads(result.stdout)
+    (run,) = report["runs"]
+    assert run["app_processes"] == 2 and run["worker_processes"] == 1
+    for phase in ("flows", "verifications"):
+        assert run[phase]["errors"] == 0 and run[phase]["count"] > 0
+        assert run[phase]["p50"] <= run[phase]["p99"]
+    assert out.read_text(encoding="utf-8").startswith("## Load test")
 
 
 def test_verification_benchmark_runs_on_a_few_verifications(tmp_path: Path) -> None:
