@@ -165,6 +165,25 @@ def end_session(session: Session, clock: Clock, staff: Staff) -> None:
     )  # fmt: skip
 
 
+def end_sessions(session: Session, clock: Clock, tokens: list[str]) -> int:
+    """End every live staff session among ``tokens``; how many were ended.
+
+    Sign-out ends all the sessions a browser sent: beside its own cookie it may carry one of the
+    same name planted for a parent domain or path, and the page was shown with either of them.
+    """
+    hashes = {secrets.token_hash(token) for token in tokens if token}
+    if not hashes:
+        return 0
+    rows = session.execute(
+        select(StaffSession, StaffAccount)
+        .join(StaffAccount, StaffAccount.id == StaffSession.staff_id)
+        .where(StaffSession.token_hash.in_(hashes), StaffSession.ended_at.is_(None))
+    ).all()
+    for record, account in rows:
+        end_session(session, clock, Staff(account, record))
+    return len(rows)
+
+
 def csrf_matches(staff: Staff, given: str | None) -> bool:
     return bool(given) and hmac.compare_digest(staff.session.csrf_token, given or "")
 

@@ -27,7 +27,7 @@ from legitka.office.deps import (
 from legitka.office.layout import staff_context
 from legitka.portal.auth import client_hash
 from legitka.registry.models import University
-from legitka.web.deps import LocaleDep, RuntimeDep, SessionDep
+from legitka.web.deps import LocaleDep, RuntimeDep, SessionDep, cookie_values
 from legitka.web.errors import localized_message
 from legitka.web.i18n import render
 
@@ -130,6 +130,8 @@ async def logout(
 
     def end() -> None:
         auth.end_session(session, runtime.clock, staff)
+        # and every other session the browser sent under the same cookie name
+        auth.end_sessions(session, runtime.clock, cookie_values(request, OFFICE_COOKIE))
         session.commit()
 
     await run_in_threadpool(end)

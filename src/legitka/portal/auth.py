@@ -185,6 +185,28 @@ def end_session(session: Session, clock: Clock, record: WebSession) -> None:
     )  # fmt: skip
 
 
+def end_sessions(session: Session, clock: Clock, tokens: list[str], *, kind: str) -> int:
+    """End every live student session of ``kind`` among ``tokens``; how many were ended.
+
+    Sign-out ends all the sessions a browser sent: beside its own cookie it may carry one of the
+    same name planted for a parent domain or path, and the page was shown with either of them.
+    """
+    hashes = {secrets.token_hash(token) for token in tokens if token}
+    if not hashes:
+        return 0
+    records = session.scalars(
+        select(WebSession).where(
+            WebSession.token_hash.in_(hashes),
+            WebSession.kind == kind,
+            WebSession.principal == STUDENT,
+            WebSession.ended_at.is_(None),
+        )
+    ).all()
+    for record in records:
+        end_session(session, clock, record)
+    return len(records)
+
+
 def csrf_matches(record: WebSession, given: str | None) -> bool:
     return bool(given) and hmac.compare_digest(record.csrf_token, given or "")
 

@@ -28,7 +28,7 @@ from legitka.portal.deps import (
 )
 from legitka.registry.services.students import student_report
 from legitka.registry.services.universities import get_university
-from legitka.web.deps import LocaleDep, RuntimeDep, SessionDep
+from legitka.web.deps import LocaleDep, RuntimeDep, SessionDep, cookie_values
 from legitka.web.errors import localized_message
 from legitka.web.i18n import render
 
@@ -156,6 +156,9 @@ async def logout(
 
     def end() -> None:
         auth.end_session(session, runtime.clock, session.merge(student.session))
+        # and every other session the browser sent under the same cookie name
+        tokens = cookie_values(request, SESSION_COOKIE)
+        auth.end_sessions(session, runtime.clock, tokens, kind=auth.BROWSER)
         session.commit()
 
     await run_in_threadpool(end)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from http.cookies import _unquote
 from typing import Annotated
 
 from fastapi import Depends
@@ -47,6 +48,22 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
                 "database connection lost while closing a session (%s)", type(exc).__name__
             )
             session.invalidate()
+
+
+def cookie_values(request: Request, name: str) -> list[str]:
+    """Every value the request carries for the cookie ``name``, in the order sent.
+
+    ``request.cookies`` keeps one value per name, yet a browser sends several when cookies of
+    that name were set for other paths or a parent domain (one may be planted by someone else).
+    Parsed as Starlette parses the header, so the value it keeps is among them.
+    """
+    values = []
+    for header in request.headers.getlist("cookie"):
+        for chunk in header.split(";"):
+            key, _, value = chunk.partition("=")
+            if key.strip() == name and value.strip():
+                values.append(_unquote(value.strip()))
+    return values
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
