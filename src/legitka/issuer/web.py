@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 import logging
 import re
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import parse_qs
 
 from cryptography.hazmat.primitives.serialization import Encoding
-from fastapi import APIRouter, FastAPI, Path
+from fastapi import APIRouter, FastAPI
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -32,6 +32,7 @@ from legitka.registry.services.universities import get_university
 from legitka.web import caching
 from legitka.web.deps import LocaleDep, RuntimeDep, SessionDep
 from legitka.web.i18n import request_locale
+from legitka.web.params import DbId
 
 logger = logging.getLogger("legitka.issuer")
 
@@ -314,7 +315,7 @@ def root_certificate(request: Request, runtime: RuntimeDep) -> Response:
 @router.get("/u/{slug}/status/{number}")
 def status_list(
     slug: str,
-    number: Annotated[int, Path(ge=0, le=2**31 - 1)],  # an INTEGER column on both databases
+    number: DbId,
     request: Request,
     session: SessionDep,
     runtime: RuntimeDep,

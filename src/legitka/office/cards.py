@@ -42,6 +42,7 @@ from legitka.registry.models import ElsCard, Photo, Study
 from legitka.registry.services import els, renewals, students
 from legitka.web.deps import LocaleDep, RuntimeDep, SessionDep
 from legitka.web.errors import localized_message
+from legitka.web.params import DbId
 
 router = APIRouter(include_in_schema=False)
 nav.add(nav.NavItem("cards", N_("Cards"), "cards", order=30))
@@ -262,7 +263,7 @@ def _student_page(
 
 @router.get("/office/u/{slug}/cards/{study_id}")
 def student_card(
-    study_id: int,
+    study_id: DbId,
     request: Request,
     scope: ScopeDep,
     session: SessionDep,
@@ -364,7 +365,7 @@ ACTIONS: dict[str, tuple[Action, str]] = {
 
 @router.post("/office/u/{slug}/cards/{study_id}/{action}")
 async def card_action(
-    study_id: int,
+    study_id: DbId,
     action: str,
     request: Request,
     scope: ScopeDep,

@@ -33,6 +33,7 @@ from legitka.registry.models import MobileId, Person, Study
 from legitka.registry.services import people
 from legitka.web.deps import LocaleDep, RuntimeDep, SessionDep
 from legitka.web.errors import localized_message
+from legitka.web.params import DbId
 
 router = APIRouter(include_in_schema=False)
 BASE = "/office/u/{slug}/students/{study_id}"
@@ -111,7 +112,7 @@ def _study(session: Session, scope: Scope, study_id: int) -> Study:
 
 @router.get(BASE + "/changes")
 def changes(
-    study_id: int, request: Request, scope: ScopeDep, session: SessionDep, locale: LocaleDep
+    study_id: DbId, request: Request, scope: ScopeDep, session: SessionDep, locale: LocaleDep
 ) -> Response:
     study = _study(session, scope, study_id)
     done = {"saved": SAVED, "revoked": REVOKED}.get(request.query_params.get("done", ""))
@@ -132,7 +133,7 @@ def _status_change(form: FormData, study: Study) -> tuple[str, StudyStatus, dt.d
 
 @router.post(BASE + "/changes/status")
 async def change_status(
-    study_id: int, request: Request, scope: ScopeDep, session: SessionDep,
+    study_id: DbId, request: Request, scope: ScopeDep, session: SessionDep,
     runtime: RuntimeDep, locale: LocaleDep,
 ) -> Response:  # fmt: skip
     """Without ``confirm``: the preview of the change. With it: the change, saved."""
@@ -178,7 +179,7 @@ def _data_changes(form: FormData, person: Person) -> dict[str, Any]:
 
 @router.post(BASE + "/changes/data")
 async def change_data(
-    study_id: int, request: Request, scope: ScopeDep, session: SessionDep,
+    study_id: DbId, request: Request, scope: ScopeDep, session: SessionDep,
     runtime: RuntimeDep, locale: LocaleDep,
 ) -> Response:  # fmt: skip
     """Without ``confirm``: the preview of the change of personal data. With it: saved."""
@@ -221,7 +222,7 @@ def _mobile_id(session: Session, study: Study, mobile_id: int) -> MobileId:
 
 @router.get(BASE + "/mobile-ids/{mobile_id}/lost-phone")
 def lost_phone(
-    study_id: int, mobile_id: int, request: Request, scope: ScopeDep, session: SessionDep,
+    study_id: DbId, mobile_id: DbId, request: Request, scope: ScopeDep, session: SessionDep,
     locale: LocaleDep,
 ) -> Response:  # fmt: skip
     study = _study(session, scope, study_id)
@@ -236,7 +237,7 @@ def lost_phone(
 
 @router.post(BASE + "/mobile-ids/{mobile_id}/lost-phone")
 async def revoke_lost_phone(
-    study_id: int, mobile_id: int, request: Request, scope: ScopeDep, session: SessionDep,
+    study_id: DbId, mobile_id: DbId, request: Request, scope: ScopeDep, session: SessionDep,
     runtime: RuntimeDep,
 ) -> Response:  # fmt: skip
     await checked_form(request, scope.staff)

@@ -26,6 +26,7 @@ from legitka.registry.models import Person, Photo, Study
 from legitka.registry.services import photos as service
 from legitka.web.deps import LocaleDep, RuntimeDep, SessionDep
 from legitka.web.errors import localized_message
+from legitka.web.params import DbId
 
 router = APIRouter(include_in_schema=False)
 nav.add(nav.NavItem("photos", N_("Photos"), "photos", order=20))
@@ -117,7 +118,7 @@ def photo_queue(
 
 
 @router.get("/office/u/{slug}/photos/{photo_id}/image")
-def photo_image(photo_id: int, scope: ScopeDep, session: SessionDep) -> Response:
+def photo_image(photo_id: DbId, scope: ScopeDep, session: SessionDep) -> Response:
     photo = _photo_of(session, scope, photo_id)
     return Response(
         photo.image,
@@ -132,7 +133,7 @@ async def _decide(
     session: Any,
     runtime: Any,
     locale: str,
-    photo_id: int,
+    photo_id: DbId,
     *,
     approve: bool,
 ) -> Response:
@@ -156,7 +157,7 @@ async def _decide(
 
 @router.post("/office/u/{slug}/photos/{photo_id}/approve")
 async def approve_photo(
-    photo_id: int,
+    photo_id: DbId,
     request: Request,
     scope: ScopeDep,
     session: SessionDep,
@@ -168,7 +169,7 @@ async def approve_photo(
 
 @router.post("/office/u/{slug}/photos/{photo_id}/reject")
 async def reject_photo(
-    photo_id: int,
+    photo_id: DbId,
     request: Request,
     scope: ScopeDep,
     session: SessionDep,

@@ -34,6 +34,7 @@ from legitka.registry.models import RenewalItemOutcome, RenewalJob, RenewalJobSt
 from legitka.registry.services import renewals as service
 from legitka.web.deps import LocaleDep, RuntimeDep, SessionDep
 from legitka.web.errors import localized_message
+from legitka.web.params import DbId
 from legitka.worker import nudge
 
 router = APIRouter(include_in_schema=False)
@@ -230,7 +231,7 @@ def progress_json(job: RenewalJob, locale: str) -> dict[str, Any]:
 
 @router.get("/office/u/{slug}/renewals/{job_id}")
 def renewal_job(
-    job_id: int, request: Request, scope: ScopeDep, session: SessionDep, locale: LocaleDep
+    job_id: DbId, request: Request, scope: ScopeDep, session: SessionDep, locale: LocaleDep
 ) -> Response:
     job = _job(session, scope, job_id)
     rows = service.report(session, job) if job.status is RenewalJobStatus.FINISHED else []
@@ -249,7 +250,7 @@ def renewal_job(
 
 @router.get("/office/u/{slug}/renewals/{job_id}/progress")
 async def renewal_progress(
-    job_id: int, request: Request, scope: ScopeDep, session: SessionDep, locale: LocaleDep
+    job_id: DbId, request: Request, scope: ScopeDep, session: SessionDep, locale: LocaleDep
 ) -> Response:
     """The job's progress as JSON; with ``wait=1`` the answer waits (up to 20 s) until it
     differs from ``seen`` (the number done the page shows) or the job ends."""
@@ -276,7 +277,7 @@ async def renewal_progress(
 
 @router.get("/office/u/{slug}/renewals/{job_id}/report.csv")
 def renewal_report(
-    job_id: int, scope: ScopeDep, session: SessionDep, locale: LocaleDep
+    job_id: DbId, scope: ScopeDep, session: SessionDep, locale: LocaleDep
 ) -> Response:
     job = _job(session, scope, job_id)
     out = io.StringIO()

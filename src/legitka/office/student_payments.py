@@ -34,6 +34,7 @@ from legitka.registry.models.fees import Refund
 from legitka.registry.services import fees
 from legitka.web.deps import LocaleDep, RuntimeDep, SessionDep
 from legitka.web.errors import localized_message
+from legitka.web.params import DbId
 
 router = APIRouter(include_in_schema=False)
 BASE = "/office/u/{slug}/students/{study_id}"
@@ -114,7 +115,7 @@ def _page(request: Request, scope: Scope, session: Session, study: Study, person
 
 @router.get(BASE + "/payments")
 def student_payments(
-    study_id: int, request: Request, scope: ScopeDep, session: SessionDep, runtime: RuntimeDep,
+    study_id: DbId, request: Request, scope: ScopeDep, session: SessionDep, runtime: RuntimeDep,
     locale: LocaleDep,
 ) -> Response:  # fmt: skip
     study, person = _student(session, scope, study_id)
@@ -148,7 +149,7 @@ async def _change(
 
 @router.post(BASE + "/payments")
 async def manual_payment(
-    study_id: int, request: Request, scope: ScopeDep, session: SessionDep, runtime: RuntimeDep,
+    study_id: DbId, request: Request, scope: ScopeDep, session: SessionDep, runtime: RuntimeDep,
     locale: LocaleDep,
 ) -> Response:  # fmt: skip
     def change(person: Person, form: FormData) -> None:
@@ -167,7 +168,7 @@ async def manual_payment(
 
 @router.post(BASE + "/payments/{payment_id}/refund")
 async def refund_payment(
-    study_id: int, payment_id: int, request: Request, scope: ScopeDep, session: SessionDep,
+    study_id: DbId, payment_id: DbId, request: Request, scope: ScopeDep, session: SessionDep,
     runtime: RuntimeDep, locale: LocaleDep,
 ) -> Response:  # fmt: skip
     def change(person: Person, form: FormData) -> None:
@@ -184,7 +185,7 @@ async def refund_payment(
 
 @router.post(BASE + "/charges/{charge_id}/cancel")
 async def cancel_charge(
-    study_id: int, charge_id: int, request: Request, scope: ScopeDep, session: SessionDep,
+    study_id: DbId, charge_id: DbId, request: Request, scope: ScopeDep, session: SessionDep,
     runtime: RuntimeDep, locale: LocaleDep,
 ) -> Response:  # fmt: skip
     def change(person: Person, form: FormData) -> None:

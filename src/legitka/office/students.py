@@ -22,6 +22,7 @@ from legitka.office.deps import ScopeDep, checked_form, not_found, student_in_sc
 from legitka.office.student_page import student_page_context
 from legitka.registry.models import Photo
 from legitka.web.deps import LocaleDep, RuntimeDep, SessionDep
+from legitka.web.params import DbId
 
 router = APIRouter(include_in_schema=False)
 nav.add(nav.NavItem("students", N_("Students"), "students", order=10))
@@ -86,7 +87,7 @@ async def search_students(
 
 @router.get("/office/u/{slug}/students/{study_id}")
 def student(
-    study_id: int,
+    study_id: DbId,
     request: Request,
     scope: ScopeDep,
     session: SessionDep,
@@ -99,7 +100,7 @@ def student(
 
 
 @router.get("/office/u/{slug}/students/{study_id}/photos/{photo_id}")
-def student_photo(study_id: int, photo_id: int, scope: ScopeDep, session: SessionDep) -> Response:
+def student_photo(study_id: DbId, photo_id: DbId, scope: ScopeDep, session: SessionDep) -> Response:
     """A photo of the student (any state), for the console's eyes only: never cached."""
     study = student_in_scope(session, scope.staff, study_id, university=scope.university)
     photo = session.get(Photo, photo_id)

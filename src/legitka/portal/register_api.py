@@ -12,10 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated
 
 from babel.numbers import format_currency
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -50,6 +49,7 @@ from legitka.registry.models import (
 )
 from legitka.registry.services import declarations, photos
 from legitka.web.deps import LocaleDep, RuntimeDep, SessionDep
+from legitka.web.params import DbId
 
 router = APIRouter(tags=["mobile API"])
 
@@ -300,6 +300,8 @@ PHOTO_STATUS_LABELS: dict[PhotoStatus, str] = {
     PhotoStatus.APPROVED: N_("Approved"),
     PhotoStatus.REJECTED: N_("Rejected"),
 }
+
+
 class PhotoItem(BaseModel):
     id: int
     status: PhotoStatus
@@ -339,8 +341,6 @@ class PhotoUpload(BaseModel):
     crop_y: float | None = Field(None, description="Top edge of the part to keep.")
     crop_width: float | None = Field(None, description="Width of the part to keep.")
     crop_height: float | None = Field(None, description="Height of the part to keep.")
-
-
 
 
 def photo_view(
@@ -477,7 +477,7 @@ async def post_photo(
 )
 def get_photo_image(
     slug: str,
-    photo_id: Annotated[int, Path(ge=1, le=2**31 - 1)],  # an INTEGER key on both databases
+    photo_id: DbId,
     student: ApiStudent,
     session: SessionDep,
 ) -> Response:

@@ -9,9 +9,9 @@ and the error's status, and nothing changes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -31,6 +31,7 @@ from legitka.registry.services import photos
 from legitka.web.deps import LocaleDep, RuntimeDep, SessionDep
 from legitka.web.errors import localized_message
 from legitka.web.i18n import render
+from legitka.web.params import DbId
 
 router = APIRouter(include_in_schema=False)
 
@@ -191,16 +192,12 @@ async def upload_photo(
     try:
         limited, form = await photo_upload.read_form(request)
     except photo_upload.PhotoRejected as exc:  # too large: refused before the body is read
-        return await run_in_threadpool(
-            _photo_page, request, student, session, locale, error=exc
-        )
+        return await run_in_threadpool(_photo_page, request, student, session, locale, error=exc)
     await check_csrf(limited, student)
     try:
         data, crop = await photo_upload.upload_from(form)
     except LegitkaError as exc:
-        return await run_in_threadpool(
-            _photo_page, request, student, session, locale, error=exc
-        )
+        return await run_in_threadpool(_photo_page, request, student, session, locale, error=exc)
 
     def keep() -> Response:
         try:
@@ -217,7 +214,7 @@ async def upload_photo(
 @router.get("/u/{slug}/student/photo/{photo_id}")
 def photo_image(
     slug: str,
-    photo_id: Annotated[int, Path(ge=1)],
+    photo_id: DbId,
     student: BrowserStudent,
     session: SessionDep,
 ) -> Response:
