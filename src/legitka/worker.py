@@ -12,6 +12,7 @@ import os
 import socket
 import threading
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy.exc import OperationalError
@@ -20,6 +21,7 @@ from legitka.credentials.pki import PkiError
 from legitka.domain.errors import LegitkaError
 from legitka.issuer import nonces, processing, status_lists
 from legitka.notifications.rounds import mail_round
+from legitka.registry import signals
 from legitka.registry.db import transaction
 from legitka.registry.models import StatusList, University
 from legitka.registry.services import renewals
@@ -42,17 +44,44 @@ def nudge() -> None:
 
 
 class Changes:
-    """A counter this process's worker moves after committing order changes, so that requests
-    waiting for an order (long polling) look again at once rather than on their next tick."""
+    """Versions of the orders awaited in this process (long polling): moved when orders change,
+    so that a request waiting for a study's order looks again at once rather than on its next
+    tick. Moved by this process's worker thread (every study) and, on PostgreSQL, by the
+    notifications of every worker (the studies named, :mod:`legitka.registry.signals`)."""
+
+    MAX_KEPT = 100_000  # studies remembered; beyond that all move at once
 
     def __init__(self) -> None:
         self.count = 0
+        self.everything = 0
+        self.studies: dict[int, int] = {}
 
-    def bump(self) -> None:
+    def bump(self, study_ids: Iterable[int] | None = None) -> None:
+        """Move the versions of ``study_ids``, or of every study when ``None``."""
         self.count += 1
+        if study_ids is None or len(self.studies) > self.MAX_KEPT:
+            self.studies = {}
+            self.everything = self.count
+            return
+        for study_id in study_ids:
+            self.studies[study_id] = self.count
+
+    def version(self, study_id: int | None = None) -> int:
+        if study_id is None:
+            return self.count
+        return max(self.everything, self.studies.get(study_id, 0))
+
+    def heard(self, payload: str) -> None:
+        """A notification on :data:`signals.ORDERS`: the studies it names, or all."""
+        self.bump(signals.parse_ids(payload))
 
 
 changes = Changes()
+
+
+def heard_work(_payload: str) -> None:
+    """A notification on :data:`signals.WORK`: an order was placed somewhere."""
+    nudge()
 
 
 @dataclass
@@ -86,6 +115,8 @@ class Worker:
         if not claimed:
             return 0
         done = processing.process_batch(rt.sessions, rt.clock, rt.issuer_config, self.name, claimed)
+        if done and not rt.settings.effective_database_url.startswith("postgresql"):
+            changes.bump()  # on PostgreSQL every process hears of it (signals.ORDERS)
         return len(done)
 
     def sign_status_lists(self) -> int:
@@ -132,6 +163,17 @@ class Worker:
     def run(self, stop: threading.Event, *, idle_seconds: float = 0.5) -> None:
         """Work until ``stop`` is set; a database outage pauses the work, never ends it."""
         logger.info("%s started", self.name)
+        listener = signals.listen(
+            self.runtime.settings.effective_database_url, {signals.WORK: heard_work}
+        )
+        try:
+            self._loop(stop, idle_seconds)
+        finally:
+            if listener is not None:
+                listener.stop()
+        logger.info("%s stopped", self.name)
+
+    def _loop(self, stop: threading.Event, idle_seconds: float) -> None:
         while not stop.is_set():
             try:
                 busy = self.run_once().busy
@@ -146,7 +188,6 @@ class Worker:
             if not busy:
                 _work_waiting.wait(idle_seconds)
                 _work_waiting.clear()
-        logger.info("%s stopped", self.name)
 
 
 def start_thread(runtime: Runtime) -> tuple[threading.Thread, threading.Event]:

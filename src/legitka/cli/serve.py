@@ -23,6 +23,7 @@ from legitka.cli.common import (
 )
 from legitka.config import CONFIG_ENV, Settings
 from legitka.domain.errors import InvalidInput
+from legitka.portal.waiting import listen_for_orders
 from legitka.runtime import Runtime
 from legitka.web import create_app, log_redaction
 from legitka.worker import start_thread
@@ -138,6 +139,7 @@ def serve(
             )
             return
         app = create_app(runtime)
+        listen_for_orders(runtime)
         if settings.worker:
             start_thread(runtime)
         uvicorn.run(app, host=settings.host, port=settings.port, log_level=log_level)

@@ -23,7 +23,7 @@ from legitka.domain.text import N_
 from legitka.i18n import translate
 from legitka.issuer import secrets, urls
 from legitka.issuer.config import IssuerConfig
-from legitka.registry import audit
+from legitka.registry import audit, signals
 from legitka.registry.models import Offer, OfferStatus, Order, Study, University
 from legitka.registry.services.students import eligibility
 
@@ -80,6 +80,7 @@ def place(
         session, clock, actor=actor, action="order.placed", subject_type="order",
         subject_id=order.id, university_id=order.university_id, channel=channel,
     )  # fmt: skip
+    signals.announce(session, signals.WORK)  # a worker in another process looks at once
     return order, True
 
 

@@ -20,7 +20,7 @@ from legitka.domain.eligibility import evaluate
 from legitka.domain.orders import OrderReason, OrderStatus
 from legitka.issuer import claims, offers, orders
 from legitka.issuer.config import IssuerConfig
-from legitka.registry import audit
+from legitka.registry import audit, signals
 from legitka.registry.db import transaction
 from legitka.registry.models import Offer, OfferStatus, Order, Study
 from legitka.registry.services import snapshots
@@ -128,6 +128,10 @@ def process_batch(
                 logger.exception("order %s could not be processed", order.id)
                 continue
             done[order.id] = order.status
+        # waiting students in other processes see their QR code at once (long polling)
+        signals.announce(
+            session, signals.ORDERS, sorted({o.study_id for o in held if o.id in done})
+        )
     return done
 
 

@@ -177,7 +177,7 @@ async def current_order(
                 raise NotFound("no_order", N_("You have not ordered an mLegitymacja yet."))
             return orders.view(session, runtime.issuer_config, found, locale)
 
-    body = await until_changed(now, known, wait)
+    body = await until_changed(now, known, wait, student.study.id)
     return JSONResponse(body, headers=NO_STORE)
 
 

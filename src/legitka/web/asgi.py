@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from legitka.config import load_settings
+from legitka.portal.waiting import listen_for_orders
 from legitka.runtime import open_runtime
 from legitka.web import log_redaction
 from legitka.web.app import create_app
@@ -35,6 +36,7 @@ def app_from_environment() -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         stop = None
+        listener = listen_for_orders(runtime)
         if settings.worker:
             from legitka.worker import start_thread
 
@@ -45,6 +47,8 @@ def app_from_environment() -> FastAPI:
             if stop is not None:
                 stop.set()
                 thread.join(timeout=10)
+            if listener is not None:
+                listener.stop()
             runtime.close()
 
     app.router.lifespan_context = lifespan
