@@ -59,7 +59,11 @@ class Wallet:
             else:
                 if response.status_code != 503:
                     return response
-                assert response.json()["code"] == "database_unavailable", response.text
+                body = response.json()  # a problem, or OAuth's shape at the issuer's endpoints
+                assert body.get("code", body.get("error")) in (
+                    "database_unavailable",
+                    "temporarily_unavailable",
+                ), response.text
                 self.unavailable += 1
             assert time.monotonic() < deadline, f"{step} never answered"
             time.sleep(0.1)

@@ -176,6 +176,8 @@ class Load:
                 code = None
                 if response.headers.get("content-type", "").startswith("application/problem+json"):
                     code = response.json().get("code")
+                elif response.status_code == 503 and "temporarily_unavailable" in response.text:
+                    code = "database_unavailable"  # an OAuth endpoint's shape of the outage
                 elif response.status_code == 503:
                     code = (
                         "database_unavailable" if "database_unavailable" in response.text else None

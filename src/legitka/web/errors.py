@@ -2,7 +2,10 @@
 
 JSON requests get an RFC 9457 ``application/problem+json`` document with a stable ``code``; HTML
 requests get ``error.html`` with the status, a message in the request's language and the code.
-A request is JSON when its path contains ``/api/`` or its ``Accept`` header prefers JSON.
+A request is JSON when its path is an endpoint for programs (``/api/``, the OpenID4VCI and
+OpenID4VP endpoints, metadata, status lists, the verifier's endpoints: ``JSON_PATHS``) or its
+``Accept`` header prefers JSON; only pages for browsers negotiate. The OAuth-style endpoints
+(``OAUTH_PATHS``) answer every error, their own and these, as ``{"error", "error_description"}``.
 
 Five kinds of failure are handled: coded errors (:class:`LegitkaError`), HTTP errors (404, 405…),
 invalid requests (422), a database that does not answer (503 ``database_unavailable``: an outage
@@ -14,6 +17,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -86,6 +91,19 @@ DATABASE_RETRY_AFTER = "5"
 
 INVALID_REQUEST = N_("Some values in the request are wrong: see the list of errors.")
 
+# Endpoints for programs: their errors are JSON whatever the Accept header says (a wallet or a
+# verifier sending ``Accept: */*`` must not get an HTML page).
+JSON_PATHS = re.compile(
+    r"/api/|^/verifier/|^/\.well-known/|^/credentials/|^/trust/list\.json$"
+    r"|^/u/[^/]+/(token|nonce|credential|notification|offers/[^/]+|status/[^/]+)$"
+)
+# The OpenID4VCI and OpenID4VP endpoints, whose errors have OAuth's shape (RFC 6749 §5.2).
+OAUTH_PATHS = re.compile(
+    r"^/u/[^/]+/(token|nonce|credential|notification|offers/[^/]+)$"
+    r"|^/verifier/(request|response)/[^/]+$"
+)
+_NOT_ASCII_SAFE = re.compile(r"[^\x20\x21\x23-\x5b\x5d-\x7e]")
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -136,9 +154,15 @@ def localized_message(exc: LegitkaError, locale: str) -> str:
         return exc.message
 
 
+def oauth_endpoint(request: Request) -> bool:
+    """True for the OpenID4VCI and OpenID4VP endpoints, which answer errors in OAuth's shape."""
+    return OAUTH_PATHS.search(request.url.path) is not None
+
+
 def wants_json(request: Request) -> bool:
-    """True for API paths and for clients whose ``Accept`` header prefers JSON over HTML."""
-    if "/api/" in request.url.path:
+    """True for endpoints for programs (``JSON_PATHS``) and for clients whose ``Accept`` header
+    prefers JSON over HTML."""
+    if JSON_PATHS.search(request.url.path) is not None:
         return True
     best_json = best_html = (0.0, 0)  # (quality, -position): equal qualities go to the first
     for media, quality, position in weighted_items(request.headers.get("accept")):
@@ -156,6 +180,44 @@ def problem_response(problem: Problem, headers: dict[str, str] | None = None) ->
         headers=headers,
         media_type=PROBLEM_CONTENT_TYPE,
     )
+
+
+def oauth_error(status: int) -> str:
+    """The OAuth error code for a failure that is not the endpoint's own."""
+    if status == 503:
+        return "temporarily_unavailable"
+    if status >= 500:
+        return "server_error"
+    return "invalid_request"
+
+
+def oauth_response(
+    problem: Problem, english: Problem, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    """``problem`` in OAuth's shape: ``error_description`` in ASCII English (as the
+    specifications require), ``error_message`` in the request's language."""
+    description = english.detail if english.field is None else f"{english.detail} ({english.field})"
+    body = {
+        "error": oauth_error(problem.status),
+        "error_description": _NOT_ASCII_SAFE.sub("'", description.replace("\u2019", "'")),
+        "error_message": problem.detail,
+    }
+    return JSONResponse(
+        body, status_code=problem.status, headers={**(headers or {}), "Cache-Control": "no-store"}
+    )
+
+
+def respond(
+    request: Request,
+    build: Callable[[str], Problem],
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """The problem ``build`` makes for the request's language, in the shape the endpoint uses."""
+    locale = request_locale(request)
+    problem = build(locale)
+    if oauth_endpoint(request):
+        return oauth_response(problem, build("en") if locale != "en" else problem, headers)
+    return error_response(request, problem, headers)
 
 
 def error_response(
@@ -256,9 +318,10 @@ def database_response(request: Request, exc: Exception) -> Response:
     traceback (the driver's message may quote the request's data)."""
     route = getattr(request.scope.get("route"), "path", "(no route)")
     logger.warning("database unavailable in %s %s (%s)", request.method, route, type(exc).__name__)
-    problem = database_problem(request_locale(request))
-    return error_response(
-        request, problem, {"Retry-After": DATABASE_RETRY_AFTER, "Cache-Control": "no-store"}
+    return respond(
+        request,
+        database_problem,
+        {"Retry-After": DATABASE_RETRY_AFTER, "Cache-Control": "no-store"},
     )
 
 
@@ -268,18 +331,19 @@ async def _database_error(request: Request, exc: Exception) -> Response:
 
 async def _legitka_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, LegitkaError)
-    return error_response(request, coded_problem(exc, request_locale(request)), coded_headers(exc))
+    return respond(request, lambda locale: coded_problem(exc, locale), coded_headers(exc))
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    problem = http_problem(request, exc, request_locale(request))
-    return error_response(request, problem, dict(exc.headers or {}))
+    return respond(
+        request, lambda locale: http_problem(request, exc, locale), dict(exc.headers or {})
+    )
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    return error_response(request, validation_problem(exc, request_locale(request)))
+    return respond(request, lambda locale: validation_problem(exc, locale))
 
 
 class UnhandledErrors:
@@ -317,8 +381,7 @@ class UnhandledErrors:
             if started:
                 raise
             request = Request(scope, receive)
-            response = error_response(request, internal_problem(request_locale(request)))
-            await response(scope, receive, send)
+            await respond(request, internal_problem)(scope, receive, send)
 
 
 def install_error_handlers(app: FastAPI) -> None:
