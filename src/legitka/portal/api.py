@@ -24,9 +24,14 @@ from legitka.portal.waiting import until_changed
 from legitka.registry.models import Order
 from legitka.registry.services.universities import get_university
 from legitka.web.deps import LocaleDep, RuntimeDep, SessionDep
+from legitka.web.problems import problem_responses
 from legitka.worker import nudge
 
-router = APIRouter(prefix="/u/{slug}/api/v1", tags=["mobile API"])
+router = APIRouter(
+    prefix="/u/{slug}/api/v1",
+    tags=["mobile API"],
+    responses=problem_responses(401, 404, 422, 503),
+)
 
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -108,7 +113,12 @@ def _client(request: Request, runtime: Any) -> str:
     return auth.client_hash(runtime.issuer_config.secret_key, address)
 
 
-@router.post("/session", response_model=SessionToken, status_code=201)
+@router.post(
+    "/session",
+    response_model=SessionToken,
+    status_code=201,
+    responses=problem_responses(400, 429),
+)
 def sign_in(
     slug: str, body: SignIn, request: Request, session: SessionDep, runtime: RuntimeDep,
     locale: LocaleDep,
@@ -181,7 +191,15 @@ async def current_order(
     return JSONResponse(body, headers=NO_STORE)
 
 
-@router.post("/mlegitymacja/order", response_model=OrderOut, status_code=201)
+@router.post(
+    "/mlegitymacja/order",
+    response_model=OrderOut,
+    status_code=201,
+    responses={
+        200: {"model": OrderOut, "description": "The order placed before, answered again."},
+        **problem_responses(400, 409),
+    },
+)
 def order(
     slug: str,
     request: Request,
@@ -227,7 +245,7 @@ def order(
     return JSONResponse(body, status_code=status, headers=NO_STORE)
 
 
-@router.post("/mlegitymacja/cancel", response_model=Overview)
+@router.post("/mlegitymacja/cancel", response_model=Overview, responses=problem_responses(409))
 def cancel(
     slug: str, student: ApiStudent, session: SessionDep, runtime: RuntimeDep, locale: LocaleDep
 ) -> Response:
@@ -238,7 +256,7 @@ def cancel(
     return JSONResponse(_overview(session, runtime, student, locale), headers=NO_STORE)
 
 
-@router.post("/mlegitymacja/extend", response_model=Extended)
+@router.post("/mlegitymacja/extend", response_model=Extended, responses=problem_responses(409))
 def extend(
     slug: str, student: ApiStudent, session: SessionDep, runtime: RuntimeDep, locale: LocaleDep
 ) -> Response:

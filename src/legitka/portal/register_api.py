@@ -50,8 +50,9 @@ from legitka.registry.models import (
 from legitka.registry.services import declarations, photos
 from legitka.web.deps import LocaleDep, RuntimeDep, SessionDep
 from legitka.web.params import DbId
+from legitka.web.problems import problem_responses
 
-router = APIRouter(tags=["mobile API"])
+router = APIRouter(tags=["mobile API"], responses=problem_responses(401, 404, 422, 503))
 
 # ---- money --------------------------------------------------------------------------------------
 
@@ -417,7 +418,12 @@ def get_oath(slug: str, student: ApiStudent, session: SessionDep, locale: Locale
     return oath_view(session, student, locale)
 
 
-@router.post("/u/{slug}/api/v1/oath", response_model=OathOut, dependencies=NO_STORE)
+@router.post(
+    "/u/{slug}/api/v1/oath",
+    response_model=OathOut,
+    dependencies=NO_STORE,
+    responses=problem_responses(400, 409),
+)
 def post_oath(
     slug: str,
     body: OathAcceptance,
@@ -443,6 +449,7 @@ def get_photo(slug: str, student: ApiStudent, session: SessionDep, locale: Local
     response_model=PhotoOut,
     status_code=201,
     dependencies=NO_STORE,
+    responses=problem_responses(400, 413),
     openapi_extra={
         "requestBody": {
             "required": True,

@@ -43,6 +43,7 @@ from legitka.verifier.trust_source import TrustSource, TrustState, accepted_vcts
 from legitka.web.deps import LocaleDep, RuntimeDep
 from legitka.web.errors import coded_headers, coded_problem, problem_response
 from legitka.web.i18n import request_locale
+from legitka.web.problems import problem_responses
 
 NO_STORE = {"Cache-Control": "no-store"}
 MAX_WAIT = 30.0
@@ -127,7 +128,11 @@ async def _api_key_refused(request: Request, runtime: Runtime) -> Response | Non
     return None
 
 
-@router.post("/verifier/api/v1/requests", status_code=201)
+@router.post(
+    "/verifier/api/v1/requests",
+    status_code=201,
+    responses=problem_responses(400, 401, 422, 503),
+)
 async def create_request(request: Request, runtime: RuntimeDep) -> Response:
     refused = await _api_key_refused(request, runtime)
     if refused is not None:
@@ -147,7 +152,9 @@ async def create_request(request: Request, runtime: RuntimeDep) -> Response:
     return JSONResponse(created, status_code=201, headers=NO_STORE)
 
 
-@router.get("/verifier/api/v1/requests/{request_id}")
+@router.get(
+    "/verifier/api/v1/requests/{request_id}", responses=problem_responses(401, 404, 422, 503)
+)
 async def request_status(
     request_id: str, request: Request, runtime: RuntimeDep, locale: LocaleDep, wait: float = 0,
     response_code: str | None = None,
@@ -168,7 +175,7 @@ async def request_status(
     return JSONResponse(body, headers=NO_STORE)
 
 
-@router.get("/verifier/codes/{code}")
+@router.get("/verifier/codes/{code}", responses=problem_responses(404, 429, 503))
 def short_code(code: str, request: Request, runtime: RuntimeDep) -> Response:
     ctx = context(runtime)
     address = request.client.host if request.client else "?"
@@ -241,7 +248,7 @@ def result_json(outcome: Outcome, locale: str, now: int) -> dict[str, Any]:
     }
 
 
-@router.post("/verifier/offline")
+@router.post("/verifier/offline", responses=problem_responses(400, 422, 503))
 async def offline(request: Request, runtime: RuntimeDep, locale: LocaleDep) -> Response:
     try:
         body = await _json(request)

@@ -41,6 +41,7 @@ from legitka.web.errors import (
     status_title,
 )
 from legitka.web.i18n import render
+from legitka.web.problems import install_problem_schema
 from legitka.web.security_headers import SecurityHeaders
 from legitka.web.university import router as university_router
 
@@ -105,6 +106,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     )
     app.state.runtime = runtime
     install_error_handlers(app)
+    install_problem_schema(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(router)
     app.include_router(university_router)
