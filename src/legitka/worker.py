@@ -31,7 +31,7 @@ from legitka.verifier import requests as verifier_requests
 logger = logging.getLogger("legitka.worker")
 
 PURGE_EVERY = 60  # rounds between purges of expired nonces
-VERIFIER_PURGE_EVERY = 10  # rounds between wipes of shown data (status reads wipe them too)
+VERIFIER_PURGE_EVERY = 10  # rounds between wipes of shown data (a status read settles its own)
 
 # Set when this process has just placed an order, so that its own worker thread (if it runs
 # one) starts at once instead of at the end of its idle wait.

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
 
 from legitka.credentials import jose, sd_jwt
+from legitka.registry.models import VerificationOutcome, VerificationRequest
 from legitka.verifier import presets
 from legitka.wallet import presentation
 from legitka.wallet.holder import HolderError
@@ -76,7 +78,8 @@ def _send(scene: Scene, created: dict, **changes: object) -> list[str]:
     request = scene.request(created)
     disclose = changes.pop("disclose", presentation.matching_claims(request, scene.stored))
     vp = scene.holder.present(
-        scene.stored, list(disclose),  # type: ignore[call-overload]
+        scene.stored,
+        list(disclose),  # type: ignore[call-overload]
         audience=str(changes.get("audience", request.client_id)),
         nonce=str(changes.get("nonce", request.nonce)),
     )
@@ -89,9 +92,7 @@ def test_wrong_nonce(scene: Scene) -> None:
 
 
 def test_wrong_audience(scene: Scene) -> None:
-    assert _send(scene, scene.create(), audience="x509_san_dns:evil.example") == [
-        "wrong_audience"
-    ]
+    assert _send(scene, scene.create(), audience="x509_san_dns:evil.example") == ["wrong_audience"]
 
 
 def test_extra_and_missing_claims(scene: Scene) -> None:
@@ -160,6 +161,30 @@ def test_claims_wiped_after_retention(scene: Scene) -> None:
     drain(scene.issuer.runtime)
     result = scene.status(created)["result"]
     assert result["verdict"] == "valid" and result["claims"] is None
+
+
+def test_reading_a_status_past_retention_wipes_its_data_without_a_worker(scene: Scene) -> None:
+    created = scene.create()
+    presentation.share(scene.holder, scene.stored, scene.request(created))
+    scene.issuer.clock.advance(dt.timedelta(minutes=5, seconds=1))
+    result = scene.status(created)["result"]  # no worker round in between
+    assert result["verdict"] == "valid" and result["claims"] is None
+    with scene.issuer.runtime.sessions() as session:
+        stored = session.get_one(VerificationRequest, created["id"])
+        assert stored.claims is None
+
+
+def test_an_expired_request_is_counted_once_however_often_it_is_read(scene: Scene) -> None:
+    created = scene.create()
+    scene.issuer.clock.advance(dt.timedelta(minutes=6))
+    assert scene.status(created)["state"] == "expired"
+    assert scene.status(created)["state"] == "expired"
+    drain(scene.issuer.runtime)
+    with scene.issuer.runtime.sessions() as session:
+        expired = session.scalars(
+            select(VerificationOutcome).where(VerificationOutcome.verdict == "expired")
+        ).all()
+    assert len(expired) == 1
 
 
 def test_request_expires_without_answer(scene: Scene) -> None:

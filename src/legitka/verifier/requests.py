@@ -276,6 +276,37 @@ def expire_pending(session: Session, clock: Clock) -> int:
     return len(stale)
 
 
+def settle(session: Session, clock: Clock, request: VerificationRequest) -> None:
+    """What :func:`purge` would do to ``request``, done now for the one being read (the worker
+    purges every request in bulk): expired when pending past its expiry, shown data wiped past
+    its retention. Committed at once; a concurrent reader expires it only once."""
+    now = clock.now()
+    changed = False
+    if request.status == PENDING and request.expires_at <= now and request.answered_at is None:
+        ended = session.execute(
+            update(VerificationRequest)
+            .where(
+                VerificationRequest.id == request.id,
+                VerificationRequest.status == PENDING,
+                VerificationRequest.answered_at.is_(None),
+            )
+            .values(
+                status=EXPIRED, short_code=None, enc_key=None, verdict="expired",
+                reasons=["request_expired"], decided_at=now,
+            )
+        ).rowcount  # type: ignore[attr-defined]  # fmt: skip
+        if ended:
+            record(session, now, "online", request.preset, Verdict.EXPIRED, ["request_expired"])
+        changed = True
+    retention_over = request.claims_until is not None and request.claims_until <= now
+    if request.claims is not None and retention_over:
+        request.claims = None
+        changed = True
+    if changed:
+        session.commit()
+        session.refresh(request)
+
+
 def purge(session: Session, clock: Clock) -> int:
     """Expire lapsed requests, wipe shown data past their retention, drop old rate-limit rows."""
     now = clock.now()
@@ -300,13 +331,12 @@ def view(
     session: Session, clock: Clock, request_id: str, locale: str, response_code: str | None = None
 ) -> dict[str, Any]:
     """The answer of the status URL: ``state`` and, once done, the ``result``."""
-    purge(session, clock)
-    session.commit()
     request = session.get(VerificationRequest, request_id)
     if request is None:
         raise LegitkaError(
             "unknown_request", N_("There is no verification request with this id."), status=404
         )
+    settle(session, clock, request)
     body: dict[str, Any] = {
         "id": request.id,
         "state": request.status,
