@@ -187,6 +187,19 @@ def test_an_expired_request_is_counted_once_however_often_it_is_read(scene: Scen
     assert len(expired) == 1
 
 
+def test_the_api_answers_a_too_large_body_in_its_own_shape(scene: Scene) -> None:
+    answer = scene.api.post(
+        f"{scene.issuer.base}/verifier/api/v1/requests",
+        content=b'{"preset": "' + b"x" * 600_000 + b'"}',
+        headers={"Content-Type": "application/json", "Accept": "*/*"},
+    )
+    assert answer.status_code == 413
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    problem = answer.json()
+    assert problem["code"] == "invalid_request" and problem["status"] == 413
+    assert problem["detail"] and problem["title"]
+
+
 def test_request_expires_without_answer(scene: Scene) -> None:
     created = scene.create()
     scene.issuer.clock.advance(dt.timedelta(minutes=6))

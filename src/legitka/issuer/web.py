@@ -31,6 +31,13 @@ from legitka.registry.models import StatusList, University
 from legitka.registry.services.universities import get_university
 from legitka.web import caching
 from legitka.web.deps import LocaleDep, RuntimeDep, SessionDep
+from legitka.web.errors import (
+    Problem,
+    oauth_endpoint,
+    problem_response,
+    problem_type,
+    status_title,
+)
 from legitka.web.i18n import request_locale
 from legitka.web.params import DbId
 
@@ -51,6 +58,17 @@ def _ascii(text: str) -> str:
 async def oauth_error_handler(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, OAuthError)
     locale = request_locale(request)
+    if not oauth_endpoint(request):
+        # raised by code the verifier's API shares with its OpenID4VP endpoints: the same code,
+        # in the API's own shape
+        problem = Problem(
+            status=exc.status,
+            code=exc.error,
+            title=status_title(exc.status, locale),
+            detail=translate(exc.description, locale, exc.params),
+            type=problem_type(exc.error),
+        )
+        return problem_response(problem, {**NO_STORE, **exc.headers})
     body = {
         "error": exc.error,
         "error_description": _ascii(translate(exc.description, "en", exc.params)),

@@ -131,7 +131,7 @@ async def _api_key_refused(request: Request, runtime: Runtime) -> Response | Non
 @router.post(
     "/verifier/api/v1/requests",
     status_code=201,
-    responses=problem_responses(400, 401, 422, 503),
+    responses=problem_responses(400, 401, 413, 422, 503),
 )
 async def create_request(request: Request, runtime: RuntimeDep) -> Response:
     refused = await _api_key_refused(request, runtime)
@@ -248,7 +248,7 @@ def result_json(outcome: Outcome, locale: str, now: int) -> dict[str, Any]:
     }
 
 
-@router.post("/verifier/offline", responses=problem_responses(400, 422, 503))
+@router.post("/verifier/offline", responses=problem_responses(400, 413, 422, 503))
 async def offline(request: Request, runtime: RuntimeDep, locale: LocaleDep) -> Response:
     try:
         body = await _json(request)
