@@ -14,7 +14,7 @@ json_scalars = (
     st.none()
     | st.booleans()
     | st.integers(-(2**63), 2**63 - 1)  # JSON numbers as orjson writes them
-    | st.floats(allow_nan=False)
+    | st.floats(allow_nan=False, allow_infinity=False)  # JSON has neither
     | st.text()
 )
 json_values = st.recursive(
