@@ -8,6 +8,10 @@ unset) so that the group stays within about a minute and a half; a long run is o
 
     LEGITKA_FUZZ_EXAMPLES=5000 .venv/bin/pytest tests/fuzz
 
+The short default run draws the same examples every time (``derandomize``), so that the suite
+gives the same answer on every machine; a run with ``LEGITKA_FUZZ_EXAMPLES`` set draws new ones
+each time, to find what the short run cannot.
+
 The served demo (``fuzz_server``) is one per module, on an SQLite file: every fuzzing test of a
 module talks to the same real server on loopback, since starting one per example would cost
 more than the examples themselves.
@@ -46,7 +50,7 @@ settings.register_profile(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     database=None,
-    derandomize=False,
+    derandomize="LEGITKA_FUZZ_EXAMPLES" not in os.environ,
 )
 FUZZ = settings.get_profile("fuzz")
 
