@@ -9,8 +9,7 @@ Each configuration gets a fresh PostgreSQL database (created on ``--postgres``, 
 end) with the demo universities and generated students, and real processes: ``legitka serve
 --workers N`` (app processes, no worker thread) and ``legitka worker`` processes. Before the timed
 part every student signs in (a mobile API session; password hashing is slow on purpose, so it is
-made by the register, not timed) and a pool of wallets activates the credentials the verifiers
-will be shown.
+not timed) and a pool of wallets activates the credentials the verifiers will be shown.
 
 Timed, one after the other, against the running processes:
 
@@ -150,12 +149,17 @@ def running(
 
 
 def prepare(url: str, data: Path, port: int, students: int) -> tuple[list[str], str, Any]:
-    """Demo data with ``students`` eligible students signed in to the mobile API; their bearer
-    tokens, an API key of the verifier and the root certificate wallets trust."""
-    from ordering import prepare as sign_in_students
+    """Demo data with ``students`` eligible generated students; their portal logins, an API key
+    of the verifier and the root certificate wallets trust."""
+    from sqlalchemy import select
 
     from legitka.clock import SystemClock
+    from legitka.demo import ensure_demo, ensure_demo_keys
+    from legitka.demo.generate import generate_students
+    from legitka.registry import migrate
     from legitka.registry.db import make_engine, session_factory, transaction
+    from legitka.registry.models import PortalAccount, Study, University
+    from legitka.registry.services.students import eligibility
     from legitka.runtime import Runtime
     from legitka.verifier import api_keys
 
@@ -166,16 +170,57 @@ def prepare(url: str, data: Path, port: int, students: int) -> tuple[list[str], 
         demo=True,
         key_passphrase=SecretStr("legitka-demo"),
     )
-    tokens = sign_in_students(settings, students)
+    migrate.upgrade(settings.effective_database_url)
     engine = make_engine(settings.effective_database_url)
     runtime = Runtime(settings, engine, session_factory(engine), SystemClock())
     try:
+        ensure_demo(runtime)
+        ensure_demo_keys(runtime)
+        generate_students(runtime, students * 2, seed=7)
+        logins: list[str] = []
         with transaction(runtime.sessions) as session:
+            university = session.scalars(
+                select(University).where(University.slug == UNIVERSITY)
+            ).one()
+            accounts = session.scalars(
+                select(PortalAccount)
+                .where(PortalAccount.university_id == university.id)
+                .order_by(PortalAccount.id.desc())
+            )
+            for account in accounts:
+                study = session.scalars(
+                    select(Study).where(Study.person_id == account.person_id)
+                ).first()
+                if study is not None and eligibility(session, study, runtime.clock).eligible:
+                    logins.append(account.login)
+                if len(logins) == students:
+                    break
             key = api_keys.create(session, runtime.clock.now(), API_KEY_NAME).secret
         root = runtime.pki.root_certificate()
     finally:
         runtime.close()
-    return tokens, key, root
+    if len(logins) < students:
+        raise SystemExit(f"only {len(logins)} eligible students were generated")
+    return logins, key, root
+
+
+def sign_in(base: str, logins: list[str]) -> list[str]:
+    """Every student signs in to the mobile API (``POST session``); their bearer tokens."""
+    from legitka.demo.generate import GENERATED_PASSWORD
+
+    def one(login: str) -> str:
+        with httpx.Client(base_url=base, timeout=60) as http:
+            answer = http.post(
+                f"/u/{UNIVERSITY}/api/v1/session",
+                json={"login": login, "password": GENERATED_PASSWORD},
+            )
+        if answer.status_code != 201:
+            raise SystemExit(f"{login} cannot sign in: HTTP {answer.status_code} {answer.text}")
+        token: str = answer.json()["access_token"]
+        return token
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        return list(pool.map(one, logins))
 
 
 # -- one flow -------------------------------------------------------------------------------
@@ -373,9 +418,11 @@ def run_configuration(
         wallets_needed = min(max(concurrency, 1), 200)
         log(f"preparing {students + wallets_needed} students on a new PostgreSQL database")
         port = free_port()  # the issuers' certificates name the base URL
-        tokens, api_key, root = prepare(url, data, port, students + wallets_needed)
-        flow_tokens, wallet_tokens = tokens[:students], tokens[students:]
+        logins, api_key, root = prepare(url, data, port, students + wallets_needed)
         with running(url, data, port, app_processes, worker_processes, pool) as base:
+            log(f"signing in {len(logins)} students (not timed: hashing is slow on purpose)")
+            tokens = sign_in(base, logins)
+            flow_tokens, wallet_tokens = tokens[:students], tokens[students:]
             clients = Clients(base)
             # Wallets for the verification phase, activated before it (not timed).
             wallets: list[tuple[Holder, StoredCredential]] = []
