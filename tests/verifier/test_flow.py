@@ -10,6 +10,7 @@ from sqlalchemy import select
 from legitka.credentials import jose, sd_jwt
 from legitka.registry.models import VerificationOutcome, VerificationRequest
 from legitka.verifier import presets
+from legitka.verifier import requests as verifier_requests
 from legitka.wallet import presentation
 from legitka.wallet.holder import HolderError
 from legitka.worker import drain
@@ -198,6 +199,30 @@ def test_the_api_answers_a_too_large_body_in_its_own_shape(scene: Scene) -> None
     problem = answer.json()
     assert problem["code"] == "invalid_request" and problem["status"] == 413
     assert problem["detail"] and problem["title"]
+
+
+def test_a_short_code_in_use_is_never_given_twice_and_a_lapsed_one_is_freed(
+    scene: Scene, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = scene.create()
+    taken = int(first["short_code"])
+    draws = iter([taken, taken + 1 if taken < 999_999 else taken - 1])
+    monkeypatch.setattr(verifier_requests.secrets, "randbelow", lambda _n: next(draws))
+    second = scene.create()  # the first draw is in use: drawn again
+    assert second["short_code"] != first["short_code"]
+    scene.issuer.clock.advance(dt.timedelta(minutes=6))  # both lapse, unread
+    draws = iter([taken])
+    third = scene.create()  # the lapsed request gives its code up at once
+    assert third["short_code"] == first["short_code"]
+    assert scene.status(first)["state"] == "expired"
+    code = scene.issuer.http.get(f"{scene.issuer.base}/verifier/codes/{taken:06d}")
+    assert code.status_code == 200 and third["qr_uri"] == code.json()["uri"]
+    drain(scene.issuer.runtime)
+    with scene.issuer.runtime.sessions() as session:
+        expired = session.scalars(
+            select(VerificationOutcome).where(VerificationOutcome.verdict == "expired")
+        ).all()
+    assert len(expired) == 2  # the first and the second, each counted once
 
 
 def test_request_expires_without_answer(scene: Scene) -> None:

@@ -21,6 +21,7 @@ from urllib.parse import quote, urlsplit
 
 from cryptography.hazmat.primitives.serialization import Encoding
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from legitka.clock import Clock
@@ -122,19 +123,11 @@ def create(
         )
     redirect_uri = _redirect(redirect)
     now = clock.now()
-    expire_pending(session, clock)
-    taken = set(session.scalars(select(VerificationRequest.short_code).where(
-        VerificationRequest.short_code.is_not(None)
-    )))  # fmt: skip
-    code = f"{secrets.randbelow(1_000_000):06d}"
-    while code in taken:
-        code = f"{secrets.randbelow(1_000_000):06d}"
     ref = secrets.token_urlsafe(16)
     private, public = encryption.new_key()
     request = VerificationRequest(
         id=secrets.token_urlsafe(32),
         ref=ref,
-        short_code=code,
         nonce=secrets.token_urlsafe(24),
         state=secrets.token_urlsafe(24),
         preset=preset,
@@ -146,8 +139,7 @@ def create(
         created_at=now,
         expires_at=now + LIFETIME,
     )
-    session.add(request)
-    session.flush()
+    code = _insert_with_short_code(session, clock, request)
     return {
         "id": request.id,
         "qr_uri": qr_uri(request.client_id, request_uri(ctx.base, ref)),
@@ -155,6 +147,44 @@ def create(
         "status_url": status_url(ctx.base, request.id),
         "expires_at": _iso(request.expires_at),
     }
+
+
+SHORT_CODE_TRIES = 20
+
+
+def _free_code(session: Session, clock: Clock) -> str | None:
+    """A random 6-digit code no live request holds (one indexed look, never a scan of the
+    table); a lapsed request holding it gives it up at once. ``None``: drawn code in use."""
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    holder = session.scalar(
+        select(VerificationRequest).where(VerificationRequest.short_code == code)
+    )
+    if holder is None:
+        return code
+    if holder.expires_at > clock.now() or holder.answered_at is not None:
+        return None
+    settle(session, clock, holder, commit=False)  # lapsed: expired, and its code freed
+    return code
+
+
+def _insert_with_short_code(session: Session, clock: Clock, request: VerificationRequest) -> str:
+    """Insert ``request`` with a free short code; the unique constraint settles a race with
+    another process drawing the same code at the same moment (then another code is drawn)."""
+    for _ in range(SHORT_CODE_TRIES):
+        code = _free_code(session, clock)
+        if code is None:
+            continue
+        request.short_code = code
+        try:
+            with session.begin_nested():
+                session.add(request)
+                session.flush()
+        except IntegrityError:
+            continue  # the savepoint's rollback made ``request`` new again
+        return code
+    raise LegitkaError(
+        "no_short_code", N_("No short code is free just now; try again in a moment."), status=503
+    )
 
 
 def _open(session: Session, clock: Clock, ref: str) -> VerificationRequest:
@@ -276,7 +306,9 @@ def expire_pending(session: Session, clock: Clock) -> int:
     return len(stale)
 
 
-def settle(session: Session, clock: Clock, request: VerificationRequest) -> None:
+def settle(
+    session: Session, clock: Clock, request: VerificationRequest, *, commit: bool = True
+) -> None:
     """What :func:`purge` would do to ``request``, done now for the one being read (the worker
     purges every request in bulk): expired when pending past its expiry, shown data wiped past
     its retention. Committed at once; a concurrent reader expires it only once."""
@@ -302,7 +334,7 @@ def settle(session: Session, clock: Clock, request: VerificationRequest) -> None
     if request.claims is not None and retention_over:
         request.claims = None
         changed = True
-    if changed:
+    if changed and commit:
         session.commit()
         session.refresh(request)
 

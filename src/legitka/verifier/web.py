@@ -22,6 +22,7 @@ from urllib.parse import parse_qs
 
 import httpx
 from fastapi import APIRouter, FastAPI
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -98,8 +99,7 @@ def _problem(request: Request, exc: LegitkaError, extra: dict[str, str] | None =
     return problem_response(coded_problem(exc, request_locale(request)), headers)
 
 
-async def _json(request: Request) -> Any:
-    body = await _body(request)
+def _parse_json(body: bytes) -> Any:
     try:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError):
@@ -108,24 +108,34 @@ async def _json(request: Request) -> Any:
         ) from None
 
 
+async def _json(request: Request) -> Any:
+    return _parse_json(await _body(request))
+
+
 # -- the integrator's API -------------------------------------------------------------------
 
 
-async def _api_key_refused(request: Request, runtime: Runtime) -> Response | None:
-    """None when the request carries a live API key (or the API is open); else the 401."""
+class _KeyRefused(Exception):
+    """The API key check failed; carries the coded error for the 401."""
+
+    def __init__(self, error: LegitkaError) -> None:
+        super().__init__(error.code)
+        self.error = error
+
+
+def _check_key(session: Session, runtime: Runtime, header: str | None) -> None:
+    """In the request's own transaction: a live API key (or the API is open), else
+    :class:`_KeyRefused`. A touched key (``last_used_at``) is committed with the work."""
     if runtime.settings.verifier_api_open:
-        return None
-    header = request.headers.get("authorization")
-
-    def check() -> None:
-        with transaction(runtime.sessions) as session:
-            api_keys.authenticate(session, runtime.clock.now(), header)
-
+        return
     try:
-        await run_in_threadpool(check)
+        api_keys.authenticate(session, runtime.clock.now(), header)
     except LegitkaError as exc:
-        return _problem(request, exc, {"WWW-Authenticate": 'Bearer realm="legitka-verifier"'})
-    return None
+        raise _KeyRefused(exc) from None
+
+
+def _refused(request: Request, refused: _KeyRefused) -> Response:
+    return _problem(request, refused.error, {"WWW-Authenticate": 'Bearer realm="legitka-verifier"'})
 
 
 @router.post(
@@ -134,21 +144,24 @@ async def _api_key_refused(request: Request, runtime: Runtime) -> Response | Non
     responses=problem_responses(400, 401, 413, 422, 503),
 )
 async def create_request(request: Request, runtime: RuntimeDep) -> Response:
-    refused = await _api_key_refused(request, runtime)
-    if refused is not None:
-        return refused
-    body = await _json(request)
-    if not isinstance(body, dict):
-        raise LegitkaError("invalid_json", N_("Send a JSON object."), status=400)
+    header = request.headers.get("authorization")
+    raw = await _body(request)
     ctx = context(runtime)
 
     def create() -> dict[str, Any]:
         with transaction(runtime.sessions) as session:
+            _check_key(session, runtime, header)  # first: a caller without a key learns no more
+            body = _parse_json(raw)
+            if not isinstance(body, dict):
+                raise LegitkaError("invalid_json", N_("Send a JSON object."), status=400)
             return verifier_requests.create(
                 session, runtime.clock, ctx, body.get("preset"), body.get("redirect_uri")
             )
 
-    created = await run_in_threadpool(create)
+    try:
+        created = await run_in_threadpool(create)
+    except _KeyRefused as refused:
+        return _refused(request, refused)
     return JSONResponse(created, status_code=201, headers=NO_STORE)
 
 
@@ -159,16 +172,21 @@ async def request_status(
     request_id: str, request: Request, runtime: RuntimeDep, locale: LocaleDep, wait: float = 0,
     response_code: str | None = None,
 ) -> Response:  # fmt: skip
-    refused = await _api_key_refused(request, runtime)
-    if refused is not None:
-        return refused
+    header = request.headers.get("authorization")
 
-    def look() -> dict[str, Any]:
+    def look(check_key: bool = False) -> dict[str, Any]:
         with runtime.sessions() as session:
+            if check_key:
+                _check_key(session, runtime, header)
+                if session.dirty:
+                    session.commit()
             return verifier_requests.view(session, runtime.clock, request_id, locale, response_code)
 
     deadline = time.monotonic() + max(0.0, min(wait, MAX_WAIT))
-    body = await run_in_threadpool(look)
+    try:
+        body = await run_in_threadpool(look, True)
+    except _KeyRefused as refused:
+        return _refused(request, refused)
     while body["state"] == verifier_requests.PENDING and time.monotonic() < deadline:
         await asyncio.sleep(LOOK_EVERY)
         body = await run_in_threadpool(look)
