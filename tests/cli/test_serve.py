@@ -110,6 +110,15 @@ def children_of(pid: int) -> list[int]:
     return found
 
 
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie waiting for its parent does not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
 @pytest.mark.postgresql
 def test_serve_with_two_app_processes_on_postgresql(tmp_path, postgres_database):
     empty_postgres(postgres_database)
@@ -143,8 +152,10 @@ def test_serve_with_two_app_processes_on_postgresql(tmp_path, postgres_database)
         output, _ = process.communicate(timeout=30)
     assert "2 app processes" in output
     assert "Traceback" not in output
-    for pid in app_processes:
-        assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text()
+    deadline = time.monotonic() + 30  # the app processes end after the parent has answered
+    while time.monotonic() < deadline and any(alive(pid) for pid in app_processes):
+        time.sleep(0.1)
+    assert not any(alive(pid) for pid in app_processes)
 
 
 def test_workers_is_a_checked_setting(tmp_path):

@@ -129,7 +129,9 @@ def test_sd_jwt_mutations(data: st.DataObject, seeds: Seeds) -> None:
 @given(payload=json_objects, disclosures=st.lists(b64_json(), max_size=3))
 def test_sd_jwt_with_any_payload(payload: dict[str, Any], disclosures: list[str]) -> None:
     """An issuer-signed JWT whose payload has wrong ``_sd``/``_sd_alg`` members."""
-    payload = {**payload, "_sd": [*(sd_jwt.digest(d) for d in disclosures), *payload.get("x", [])]}
+    extra = payload.get("x")  # any JSON values beside the digests, when the payload has a list
+    digests = [sd_jwt.digest(d) for d in disclosures]
+    payload = {**payload, "_sd": [*digests, *(extra if isinstance(extra, list) else [])]}
     head = jose.b64url_encode(b'{"alg":"ES256","typ":"dc+sd-jwt"}')
     body = jose.b64url_encode(jose.json_bytes(payload))
     parse_all("~".join([f"{head}.{body}.sig", *disclosures, ""]))
