@@ -574,7 +574,13 @@ def main() -> None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(markdown(report), encoding="utf-8")
     print(json.dumps(report, indent=2) if args.json else markdown(report))
-    if any(r["flows"]["errors"] or r["verifications"]["errors"] for r in runs):
+    failed = False
+    for run in runs:
+        for phase in ("flows", "verifications"):
+            for error in run[phase]["first_errors"]:
+                failed = True
+                print(f"{run['app_processes']} app, {phase}: {error}", file=sys.stderr)
+    if failed:
         sys.exit(1)
 
 
