@@ -361,3 +361,10 @@ def test_help_documents_the_exit_codes() -> None:
     result = CliRunner().invoke(app, ["wallet", "--store", "x", "show", "--help"])
     assert result.exit_code == 0
     assert "status_unavailable" in result.stdout and "INVALID" in result.stdout
+
+
+def test_a_fingerprint_is_printed_as_it_is_never_as_an_emoji(capsys) -> None:
+    from legitka.cli.wallet_common import _say
+
+    _say("{fingerprint}", fingerprint="24:CD:64:80")  # ":CD:" is also an emoji code
+    assert "24:CD:64:80" in capsys.readouterr().out

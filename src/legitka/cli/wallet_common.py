@@ -55,7 +55,7 @@ def _t(message: str, **params: Any) -> str:
 
 
 def _say(message: str, **params: Any) -> None:
-    console.print(_t(message, **params), highlight=False, markup=False, soft_wrap=True)
+    console.print(_t(message, **params), highlight=False, markup=False, emoji=False, soft_wrap=True)
 
 
 def _http() -> httpx.Client:
